@@ -1,0 +1,16 @@
+"""course_lib: the helper library of the keras-training-course.
+
+Importing it never imports TensorFlow, so that `course_lib.setup()` can still
+quieten TensorFlow's logs before TensorFlow loads.
+
+Example:
+    >>> import course_lib
+    >>> course_lib.__version__
+    '0.1.0'
+"""
+
+from course_lib.environment import Environment, setup
+
+__version__ = "0.1.0"
+
+__all__ = ["Environment", "__version__", "setup"]

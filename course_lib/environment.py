@@ -1,0 +1,150 @@
+"""One call at the top of every chapter: seeds, determinism, quiet logs, report.
+
+Introduced in chapter 00 ("The training loop") and used by every chapter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass
+
+#: Environment variables that keep TensorFlow's C++ logging and the oneDNN
+#: banner out of notebook outputs. They only work when set before TensorFlow
+#: is imported, which is why `import course_lib` never imports TensorFlow.
+QUIET_TENSORFLOW_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What `setup` detected and configured."""
+
+    seed: int
+    deterministic: bool
+    tensorflow_version: str
+    keras_version: str
+    backend: str
+    accelerator: str
+    gpu_count: int
+    in_colab: bool
+    logs_quiet: bool
+
+    def report(self) -> str:
+        """The one-line report `setup` prints."""
+        from course_lib import __version__
+
+        device = f"GPU x{self.gpu_count}" if self.accelerator == "GPU" else self.accelerator
+        parts = [
+            f"course_lib {__version__}",
+            f"TensorFlow {self.tensorflow_version}",
+            f"Keras {self.keras_version} ({self.backend} backend)",
+            f"device: {device}",
+            "Colab" if self.in_colab else "not Colab",
+            f"seed {self.seed}" + (", deterministic ops" if self.deterministic else ""),
+        ]
+        return " | ".join(parts)
+
+
+def quiet_tensorflow_logs() -> bool:
+    """Silence TensorFlow's C++ logs; returns False when it is too late.
+
+    The variables are read once, when TensorFlow is first imported; after that
+    only the Python-side loggers can still be quietened.
+    """
+    already_imported = "tensorflow" in sys.modules
+    for name, value in QUIET_TENSORFLOW_ENV.items():
+        os.environ.setdefault(name, value)
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    return not already_imported
+
+
+@contextlib.contextmanager
+def _stderr_silenced():
+    """Send file descriptor 2 to /dev/null for the duration of the block.
+
+    TensorFlow's native code logs a few lines (CUDA stubs, CPU features) to
+    the process's stderr before its logging is configured, ignoring
+    `TF_CPP_MIN_LOG_LEVEL`; Jupyter would record them as cell output.
+    Python exceptions are unaffected: they propagate as usual.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(devnull)
+        os.close(saved)
+
+
+def detect_accelerator() -> tuple[str, int]:
+    """Return ("TPU" | "GPU" | "CPU", number of accelerator devices)."""
+    import tensorflow as tf
+
+    tpus = tf.config.list_logical_devices("TPU")
+    if tpus:
+        return "TPU", len(tpus)
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        return "GPU", len(gpus)
+    return "CPU", 0
+
+
+def setup(seed: int = 42, deterministic: bool = True, verbose: bool = True) -> Environment:
+    """Seed everything, make ops deterministic, quiet the logs and report.
+
+    Call it once, at the top of a notebook, before building any model.
+
+    Args:
+        seed: seed for Python's `random`, NumPy and TensorFlow
+            (through `keras.utils.set_random_seed`).
+        deterministic: also call `tf.config.experimental.enable_op_determinism()`,
+            so that a run gives the same bits on the same kind of machine.
+        verbose: print the one-line report.
+
+    Returns:
+        The detected `Environment`.
+
+    Raises:
+        RuntimeError: when the installed Keras is not Keras 3.
+
+    Example:
+        >>> import course_lib
+        >>> env = course_lib.setup(seed=0, verbose=False)
+        >>> env.seed, env.accelerator in {"CPU", "GPU", "TPU"}
+        (0, True)
+    """
+    logs_quiet = quiet_tensorflow_logs()
+    with _stderr_silenced():
+        import keras
+        import tensorflow as tf
+
+        accelerator, count = detect_accelerator()
+
+    if not keras.__version__.startswith("3."):
+        raise RuntimeError(
+            f"This course needs Keras 3, found Keras {keras.__version__}. "
+            'Run: pip install --upgrade "keras>=3.8"'
+        )
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+    env = Environment(
+        seed=seed,
+        deterministic=deterministic,
+        tensorflow_version=tf.__version__,
+        keras_version=keras.__version__,
+        backend=keras.backend.backend(),
+        accelerator=accelerator,
+        gpu_count=count if accelerator == "GPU" else 0,
+        in_colab="google.colab" in sys.modules,
+        logs_quiet=logs_quiet,
+    )
+    if verbose:
+        print(env.report())
+    return env

@@ -1,0 +1,133 @@
+"""Labelled plots used across the chapters.
+
+Introduced in chapter 00 ("The training loop"). Every function draws on a
+Matplotlib `Axes` (a new figure when none is given), labels its axes and
+returns the `Axes`, so cells can combine plots in one figure.
+
+Example:
+    >>> from course_lib.plots import plot_history
+    >>> ax = plot_history({"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.8]})
+    >>> ax.get_title()
+    'loss (best validation epoch: 2)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "f1", "r2")
+
+
+def _axes(ax):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=(6, 4)).add_subplot()
+
+
+def _logs(history: Any) -> Mapping[str, Sequence[float]]:
+    return history.history if hasattr(history, "history") else history
+
+
+def best_epoch(values: Sequence[float], metric: str) -> int:
+    """1-based epoch of the best value: the maximum for accuracy-like metrics.
+
+    Example:
+        >>> best_epoch([0.9, 0.5, 0.7], "val_loss"), best_epoch([0.6, 0.9, 0.8], "val_accuracy")
+        (2, 2)
+    """
+    higher = any(word in metric for word in HIGHER_IS_BETTER)
+    index = int(np.argmax(values)) if higher else int(np.argmin(values))
+    return index + 1
+
+
+def plot_history(history: Any, metric: str = "loss", ax=None, title: str | None = None):
+    """Training vs validation curve of one metric, with the best epoch marked.
+
+    Args:
+        history: a `keras.callbacks.History` or its `.history` dict.
+        metric: key to plot; `"val_" + metric` is drawn too when present.
+        ax: Matplotlib axes to draw on.
+        title: defaults to the metric and the best validation epoch.
+    """
+    logs = _logs(history)
+    ax = _axes(ax)
+    train = logs[metric]
+    epochs = np.arange(1, len(train) + 1)
+    ax.plot(epochs, train, label=f"train {metric}")
+    val_key = f"val_{metric}"
+    marked_key = val_key if val_key in logs else metric
+    if val_key in logs:
+        ax.plot(epochs, logs[val_key], label=f"validation {metric}")
+    best = best_epoch(logs[marked_key], marked_key)
+    ax.axvline(best, color="grey", linestyle="--", label=f"best epoch ({best})")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    which = "validation" if marked_key == val_key else "training"
+    ax.set_title(title or f"{metric} (best {which} epoch: {best})")
+    ax.legend()
+    return ax
+
+
+def plot_complexity_curve(
+    complexity: Sequence[float],
+    train_error: Sequence[float],
+    val_error: Sequence[float],
+    xlabel: str = "model complexity",
+    ylabel: str = "error",
+    ax=None,
+    log_scale: bool = True,
+):
+    """Training and validation error against model complexity (bias-variance).
+
+    The complexity with the lowest validation error is marked.
+    """
+    ax = _axes(ax)
+    ax.plot(complexity, train_error, "o-", label="training error")
+    ax.plot(complexity, val_error, "s-", label="validation error")
+    best = complexity[int(np.argmin(val_error))]
+    ax.axvline(best, color="grey", linestyle="--", label=f"best validation ({best})")
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title("training vs validation error")
+    ax.legend()
+    return ax
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    y: np.ndarray,
+    ax=None,
+    resolution: int = 200,
+    title: str = "decision regions",
+):
+    """Colour the plane by the class `predict` gives, with the points on top.
+
+    Args:
+        predict: maps `(n, 2)` inputs to class scores `(n, k)` or labels `(n,)`.
+        x: `(n, 2)` points; y: their integer labels.
+    """
+    ax = _axes(ax)
+    margin = 0.3
+    x0 = np.linspace(x[:, 0].min() - margin, x[:, 0].max() + margin, resolution)
+    x1 = np.linspace(x[:, 1].min() - margin, x[:, 1].max() + margin, resolution)
+    grid0, grid1 = np.meshgrid(x0, x1)
+    grid = np.stack([grid0.ravel(), grid1.ravel()], axis=1).astype("float32")
+    scores = np.asarray(predict(grid))
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        labels = scores.argmax(axis=1)
+    else:
+        labels = (scores.reshape(-1) > 0.5).astype(int)
+    ax.contourf(grid0, grid1, labels.reshape(grid0.shape), alpha=0.3, cmap="viridis")
+    ax.scatter(x[:, 0], x[:, 1], c=y, s=12, cmap="viridis", edgecolors="k", linewidths=0.3)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(title)
+    return ax

@@ -1,0 +1,102 @@
+"""The training loop written out by hand with `tf.GradientTape`.
+
+Introduced in chapter 00 ("The training loop"), where it is checked against
+`model.fit`: with the same initial weights, data order and optimiser, the two
+end with the same weights and the same per-epoch losses (to float32
+round-off). TensorFlow-specific (it uses `tf.GradientTape`), so it lives in its
+own module.
+
+Example:
+    >>> import keras, numpy as np
+    >>> from course_lib.training import train_loop
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    >>> x, y = np.ones((8, 3), "float32"), np.zeros((8, 1), "float32")
+    >>> logs = train_loop(model, x, y, epochs=2, batch_size=4,
+    ...                   loss=keras.losses.MeanSquaredError(),
+    ...                   optimizer=keras.optimizers.SGD(0.1))
+    >>> len(logs["loss"])
+    2
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def train_loop(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int,
+    loss: keras.losses.Loss,
+    optimizer: keras.optimizers.Optimizer,
+    validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+    shuffle: bool = False,
+    seed: int = 0,
+) -> dict[str, list[float]]:
+    """Train `model` with mini-batch gradient descent, one step at a time.
+
+    Each step: forward pass in training mode, loss (plus any regularisation
+    losses the layers add), gradients of the loss with respect to the
+    trainable weights, and one optimiser update. The epoch's reported loss is
+    the mean of the batch losses weighted by batch size, as `model.fit`
+    reports it; like `model.fit`, both the training and the validation loss
+    include the layers' regularisation penalties.
+
+    Args:
+        model: a built Keras model.
+        x, y: training inputs and targets.
+        epochs: passes over the training data.
+        batch_size: examples per gradient step; the last batch may be smaller.
+        loss: loss object; its default reduction averages over the batch.
+        optimizer: any Keras optimiser.
+        validation_data: `(x_val, y_val)` evaluated after every epoch.
+        shuffle: reshuffle the examples before every epoch (NumPy, seeded).
+        seed: seed of that shuffling.
+
+    Returns:
+        `{"loss": [...], "val_loss": [...]}`, one value per epoch.
+    """
+
+    @tf.function
+    def train_step(x_batch, y_batch):
+        with tf.GradientTape() as tape:
+            predictions = model(x_batch, training=True)
+            batch_loss = loss(y_batch, predictions)
+            if model.losses:
+                batch_loss = batch_loss + tf.add_n(model.losses)
+        gradients = tape.gradient(batch_loss, model.trainable_variables)
+        optimizer.apply(gradients, model.trainable_variables)
+        return batch_loss
+
+    @tf.function
+    def validation_loss(x_val, y_val):
+        value = loss(y_val, model(x_val, training=False))
+        if model.losses:  # Keras reports val_loss with the penalties included too
+            value = value + tf.add_n(model.losses)
+        return value
+
+    rng = np.random.default_rng(seed)
+    n_examples = len(x)
+    steps_per_epoch = math.ceil(n_examples / batch_size)
+    logs: dict[str, list[float]] = {"loss": []}
+    if validation_data is not None:
+        logs["val_loss"] = []
+    for _ in range(epochs):
+        order = rng.permutation(n_examples) if shuffle else np.arange(n_examples)
+        weighted_sum = 0.0
+        for step in range(steps_per_epoch):
+            batch = order[step * batch_size : (step + 1) * batch_size]
+            batch_loss = train_step(tf.constant(x[batch]), tf.constant(y[batch]))
+            weighted_sum += float(batch_loss) * len(batch)
+        logs["loss"].append(weighted_sum / n_examples)
+        if validation_data is not None:
+            x_val, y_val = validation_data
+            logs["val_loss"].append(float(validation_loss(x_val, y_val)))
+    return logs

@@ -1,0 +1,34 @@
+"""Shared test helpers: the repository's paths and small notebook makers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from course_lib.chapters import colab_badge
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))
+
+
+def copy_course(destination: Path) -> Path:
+    """Copy the notebook folders of the repository into `destination`."""
+    for folder in ("notebooks", "solutions", "exercises"):
+        shutil.copytree(ROOT / folder, destination / folder)
+    return destination
+
+
+def tiny_notebook(relative_path: str, cells: list[tuple[str, str, list[str]]]):
+    """A notebook with a titled, badged first cell and the given (kind, source, tags)."""
+    first = nbformat.v4.new_markdown_cell(f"# 99 · Tiny chapter\n\n{colab_badge(relative_path)}")
+    made = [first]
+    for kind, source, tags in cells:
+        maker = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+        cell = maker(source)
+        cell.metadata["tags"] = tags
+        made.append(cell)
+    return nbformat.v4.new_notebook(cells=made)

@@ -1,0 +1,117 @@
+"""Cheap checks that catch most drift in committed notebooks (see shared NOTEBOOKS.md)."""
+
+import re
+
+import pytest
+
+from course_lib import exercises, notebooks
+from course_lib.chapters import BADGE_PATTERN, colab_url
+from tests.helpers import CHAPTER_NOTEBOOKS, EXERCISES, ROOT, SOLUTIONS
+
+RECORDED = CHAPTER_NOTEBOOKS + SOLUTIONS
+TENSORFLOW_LOG = re.compile(
+    r"(^[IWEF]\d{4} |^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] |oneDNN|cuda|absl::|"
+    r"cpu_feature_guard|WARNING:tensorflow)",
+    re.MULTILINE,
+)
+
+
+def _id(path):
+    return str(path.relative_to(ROOT))
+
+
+def _code_cells(nb):
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def test_there_is_a_chapter_zero_with_its_assignment():
+    names = [p.name for p in CHAPTER_NOTEBOOKS]
+    assert "00_training_loop.ipynb" in names
+    assert [p.name for p in SOLUTIONS] == [p.name for p in EXERCISES]
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS + SOLUTIONS + EXERCISES, ids=_id)
+def test_first_cell_has_title_and_a_badge_for_this_file(path):
+    first = notebooks.read(path).cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    badges = BADGE_PATTERN.findall(first.source)
+    assert badges == [colab_url(_id(path))]
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS + SOLUTIONS + EXERCISES, ids=_id)
+def test_starts_with_colab_install_then_setup(path):
+    code = _code_cells(notebooks.read(path))
+    install = code[0].source
+    assert 'if "google.colab" in sys.modules' in install
+    command = install.split('"install"', 1)[1]
+    assert "keras-training-course" in command
+    assert "numpy" not in command and "tensorflow" not in command and "==" not in command
+    assert "course_lib.setup(" in code[1].source
+
+
+@pytest.mark.parametrize("path", RECORDED, ids=_id)
+def test_recorded_from_a_clean_top_to_bottom_run(path):
+    nb = notebooks.read(path)
+    counts = [cell.execution_count for cell in _code_cells(nb)]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+@pytest.mark.parametrize("path", RECORDED, ids=_id)
+def test_no_errors_no_stderr_no_tensorflow_logs(path):
+    for cell in _code_cells(notebooks.read(path)):
+        tags = cell.metadata.get("tags", [])
+        for output in cell.outputs:
+            if output.output_type == "error":
+                assert "raises-exception" in tags, cell.source[:80]
+            if output.output_type == "stream":
+                assert output.name == "stdout", output.text[:200]
+                assert not TENSORFLOW_LOG.search(output.text), output.text[:200]
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS + SOLUTIONS + EXERCISES, ids=_id)
+def test_no_volatile_metadata(path):
+    nb = notebooks.read(path)
+    assert set(nb.metadata) == {"kernelspec", "language_info"}
+    for cell in nb.cells:
+        assert set(cell.metadata) <= {"tags"}
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=_id)
+def test_chapters_pin_measured_results(path):
+    nb = notebooks.read(path)
+    results = [c for c in _code_cells(nb) if notebooks.RESULT_TAG in c.metadata.get("tags", [])]
+    assert len(results) >= 3
+    assert all(c.outputs for c in results)
+    assert notebooks.result_lines(nb)
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=_id)
+def test_every_plot_is_labelled(path):
+    # A figure cell must set labels or use a course_lib.plots function (which labels).
+    for cell in _code_cells(notebooks.read(path)):
+        if any("image/png" in o.get("data", {}) for o in cell.outputs):
+            assert "plots." in cell.source or "xlabel" in cell.source, cell.source[:80]
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=_id)
+def test_solution_check_cells_all_pass(path):
+    nb = notebooks.read(path)
+    ids = exercises.exercise_ids(nb)
+    assert len(ids) >= 3
+    checked = {}
+    for cell in _code_cells(nb):
+        match = re.match(r'check\("(\w+)"', cell.source)
+        if match:
+            checked[match.group(1)] = "".join(o.get("text", "") for o in cell.outputs)
+    assert sorted(checked) == sorted(ids)
+    for exercise_id, text in checked.items():
+        passed, total = re.search(r"(\d+)/(\d+) public cases passed", text).groups()
+        assert passed == total, f"{exercise_id}: {text}"
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=_id)
+def test_exercises_hold_no_answers_and_no_outputs(path):
+    nb = notebooks.read(path)
+    for cell in _code_cells(nb):
+        assert cell.outputs == [] and cell.execution_count is None
+        assert exercises.BEGIN_MARKER not in cell.source
