@@ -9,6 +9,8 @@ Examples (from a clone of the repository):
     course build --check        exit 1 when any generated file drifted
     course record 00            re-execute and save a chapter with outputs
     course doctor               what is installed, and what to fix
+    course grade --assignment 00 --out graded -j 2 hand-ins/
+                                grade submitted notebooks into graded/grades.csv
 """
 
 from __future__ import annotations
@@ -168,6 +170,31 @@ def command_doctor(args: argparse.Namespace) -> int:
     return 1 if any(status == "FAIL" for status, _, _ in rows) else 0
 
 
+def command_grade(args: argparse.Namespace) -> int:
+    from course_lib.grading.batch import BatchOptions, grade_batch
+    from course_lib.grading.grader import GraderError
+
+    options = BatchOptions(
+        out_dir=Path(args.out),
+        workers=args.jobs,
+        cell_timeout=args.timeout,
+        submission_timeout=args.submission_timeout,
+        memory_mb=args.memory_mb,
+        force=args.force,
+    )
+    missing = [path for path in args.submissions if not Path(path).exists()]
+    if missing:
+        print(f"course: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        records = grade_batch(args.assignment, [Path(p) for p in args.submissions], options)
+    except GraderError as error:
+        print(f"course: {error}", file=sys.stderr)
+        return 2
+    print(f"graded {len(records)} submission(s): {Path(args.out) / 'grades.csv'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="course", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
@@ -191,6 +218,19 @@ def parser() -> argparse.ArgumentParser:
     record.set_defaults(handler=command_record)
 
     commands.add_parser("doctor", help="check the environment").set_defaults(handler=command_doctor)
+
+    grade = commands.add_parser("grade", help="grade submitted exercise notebooks")
+    grade.add_argument("--assignment", required=True, help="chapter: 00, 0 or a name fragment")
+    grade.add_argument("--out", required=True, help="folder for grades.csv and per-file JSON")
+    grade.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at once")
+    grade.add_argument("--timeout", type=float, default=60.0, help="seconds per cell")
+    grade.add_argument(
+        "--submission-timeout", type=float, default=600.0, help="wall-clock seconds per submission"
+    )
+    grade.add_argument("--memory-mb", type=int, default=4096, help="memory per kernel")
+    grade.add_argument("--force", action="store_true", help="regrade finished submissions")
+    grade.add_argument("submissions", nargs="+", help="notebooks or folders of notebooks")
+    grade.set_defaults(handler=command_grade)
     return top
 
 

@@ -14,6 +14,7 @@ answer the interrupt is killed with its whole process tree.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import resource
@@ -171,10 +172,8 @@ class GradingKernel:
         process = getattr(manager.provisioner, "process", None)
         if process is not None:
             _kill_tree(process.pid)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
         manager.cleanup_resources()
 
     def run(self, code: str, timeout: float | None = None) -> CellResult:
@@ -272,11 +271,7 @@ def _kill_tree(pid: int) -> None:
     except psutil.NoSuchProcess:
         family = []
     for process in family:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             process.kill()
-        except psutil.NoSuchProcess:
-            pass
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)  # the kernel leads its own session
-    except (ProcessLookupError, PermissionError):
-        pass

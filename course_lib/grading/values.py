@@ -23,14 +23,22 @@ class NotGradable(TypeError):
 
 
 def encode(value: Any) -> Any:
-    """Turn numbers, arrays (NumPy, TensorFlow), strings and tuples/lists into JSON data."""
+    """Turn numbers, arrays (NumPy, TensorFlow), strings and tuples/lists into JSON data.
+
+    Integers stay integers and floats stay floats (an `epochs` argument must
+    still work with `range`); anything with `__array__` becomes float64.
+    """
     if isinstance(value, str):
         return {"str": str(value)}
     if isinstance(value, tuple | list):
         return {"seq": [encode(item) for item in value]}
     if value is None:
         return {"none": True}
-    if isinstance(value, bool | int | float | np.number | np.bool_) or hasattr(value, "__array__"):
+    if isinstance(value, bool | int | np.integer | np.bool_):
+        return {"int": int(value)}
+    if isinstance(value, float | np.floating):
+        return {"float": float(value)}
+    if hasattr(value, "__array__"):
         try:
             array = np.array(value, dtype="float64", copy=True)
         except (TypeError, ValueError) as error:
@@ -40,7 +48,7 @@ def encode(value: Any) -> Any:
 
 
 def decode(data: Any) -> Any:
-    """The inverse of `encode`: float64 arrays, strings, tuples and None."""
+    """The inverse of `encode`: ints, floats, float64 arrays, strings, tuples, None."""
     if not isinstance(data, dict) or len(data) not in (1, 2):
         raise ValueError("malformed encoded value")
     if "str" in data:
@@ -49,6 +57,10 @@ def decode(data: Any) -> Any:
         return tuple(decode(item) for item in data["seq"])
     if "none" in data:
         return None
+    if "int" in data:
+        return int(data["int"])
+    if "float" in data:
+        return float(data["float"])
     if "array" in data:
         shape = tuple(int(n) for n in data["shape"])
         array = np.array(data["array"], dtype="float64")
@@ -76,9 +88,10 @@ def compare(got: Any, expected: Any, rtol: float, atol: float, where: str = "res
             if problem:
                 return problem
         return None
-    if isinstance(expected, np.ndarray):
-        if not isinstance(got, np.ndarray):
+    if isinstance(expected, int | float | np.ndarray):
+        if not isinstance(got, int | float | np.ndarray):
             return f"{where}: expected numbers, got {describe(got)}"
+        got, expected = np.asarray(got, "float64"), np.asarray(expected, "float64")
         if got.shape != expected.shape:
             return f"{where}: expected shape {expected.shape}, got {got.shape}"
         if not np.all(np.isfinite(got)) and not np.array_equal(got, expected, equal_nan=True):
