@@ -7,7 +7,8 @@ per submission and exercise.
 
 Example:
     >>> from course_lib.grading.batch import BatchOptions, grade_batch
-    >>> grade_batch("00", [Path("hand-ins")], BatchOptions(out_dir=Path("graded")))  # doctest: +SKIP
+    >>> options = BatchOptions(out_dir=Path("graded"), workers=2)
+    >>> records = grade_batch("00", [Path("hand-ins")], options)  # doctest: +SKIP
 """
 
 from __future__ import annotations
