@@ -9,7 +9,6 @@ A student who patches this module only changes what their own kernel reports.
 from __future__ import annotations
 
 import json
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,7 @@ NOT_IMPLEMENTED = "NotImplementedError"
 
 
 def _error(error: BaseException) -> dict[str, str]:
-    text = "".join(traceback.format_exception_only(type(error), error)).strip()
-    return {"error": type(error).__name__, "message": text[-500:]}
+    return {"error": type(error).__name__, "message": str(error)[-500:]}
 
 
 def run_probes(namespace: dict[str, Any], name: str, inputs_path: str, results_path: str) -> None:

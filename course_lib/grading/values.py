@@ -44,7 +44,9 @@ def encode(value: Any) -> Any:
         except (TypeError, ValueError) as error:
             raise NotGradable(f"not numeric: {type(value).__name__}") from error
         return {"array": array.tolist(), "shape": list(array.shape)}
-    raise NotGradable(f"a {type(value).__name__} cannot be graded; return numbers or arrays")
+    raise NotGradable(
+        f"a value of type {type(value).__name__} cannot be graded; return numbers or arrays"
+    )
 
 
 def decode(data: Any) -> Any:

@@ -1,0 +1,296 @@
+"""Hostile and broken submissions for chapter 00, each with its exact expected grade.
+
+Every submission starts from the solution notebook (all answers right) and
+changes what the case is about, so the other exercises show that one bad
+answer costs nothing else.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from course_lib import exercises, notebooks
+from tests.helpers import ROOT
+
+SOLUTION = ROOT / "solutions" / "00_training_loop.ipynb"
+RELEASE = ROOT / "exercises" / "00_training_loop.ipynb"
+EXERCISES = ("standardize", "mse_gradients", "train_linear_regression", "polynomial_features")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    write: Callable[[Path, dict], None]  # (path, context) -> None
+    expected: dict[str, tuple[str, float]]  # exercise -> (status, points)
+    needs_sandbox: bool = False
+
+
+def expect(default: tuple[str, float] = ("ok", 1.0), **overrides) -> dict:
+    return {exercise: overrides.get(exercise, default) for exercise in EXERCISES}
+
+
+def solution_with(**answers: str) -> Callable[[Path, dict], None]:
+    """The solution notebook with some answer cells replaced; `{key}` takes context[key]."""
+
+    def write(path: Path, context: dict) -> None:
+        notebook = notebooks.read(SOLUTION)
+        for cell in notebook.cells:
+            exercise = exercises.exercise_id(cell)
+            if exercise in answers:
+                source = answers[exercise]
+                for key, value in context.items():
+                    source = source.replace("{" + key + "}", str(value))
+                cell.source = source
+        notebooks.write(notebook, path)
+
+    return write
+
+
+def copy_of(source: Path) -> Callable[[Path, dict], None]:
+    return lambda path, context: path.write_text(source.read_text())
+
+
+def transformed(change: Callable[[nbformat.NotebookNode], None]) -> Callable[[Path, dict], None]:
+    def write(path: Path, context: dict) -> None:
+        notebook = copy.deepcopy(notebooks.read(SOLUTION))
+        change(notebook)
+        path.write_text(json.dumps(notebook))
+
+    return write
+
+
+def strip_metadata(notebook) -> None:
+    for cell in notebook.cells:
+        cell.metadata = {}
+
+
+def colab_style(notebook) -> None:
+    """New cell ids, no tags, and the metadata Colab writes."""
+    notebook.metadata = {"colab": {"provenance": []}, "kernelspec": {"name": "python3"}}
+    for cell in notebook.cells:
+        cell.id = uuid.uuid4().hex[:12]
+        cell.metadata = {"id": cell.id, "colab": {"base_uri": "https://localhost:8080/"}}
+        if cell.cell_type == "code":
+            cell.metadata["executionInfo"] = {"status": "ok", "timestamp": 1}
+
+
+POLY = "def polynomial_features(x, degree):\n"
+STANDARDIZE_RIGHT = (
+    "def standardize(x_train, x_other):\n"
+    "    mean, std = x_train.mean(axis=0), x_train.std(axis=0)\n"
+    "    return (x_train - mean) / std, (x_other - mean) / std\n"
+)
+
+CASES = [
+    Case("correct", copy_of(SOLUTION), expect()),
+    Case("blank", copy_of(RELEASE), expect(("not_attempted", 0.0))),
+    Case(
+        "wrong",
+        solution_with(
+            standardize=(
+                "def standardize(x_train, x_other):\n"
+                "    # leaks: scales the other part with its own statistics\n"
+                "    return ((x_train - x_train.mean(0)) / x_train.std(0),\n"
+                "            (x_other - x_other.mean(0)) / x_other.std(0))\n"
+            )
+        ),
+        expect(standardize=("wrong", 0.0)),
+    ),
+    Case(
+        "partly_right",
+        solution_with(
+            polynomial_features=POLY
+            + "    return np.stack([x ** k for k in range(min(degree, 4) + 1)], axis=1)\n"
+        ),
+        expect(polynomial_features=("wrong", 0.67)),
+    ),
+    Case(
+        "malformed_json",
+        lambda path, context: path.write_text("{not json"),
+        expect(("malformed", 0.0)),
+    ),
+    Case(
+        "not_a_notebook",
+        lambda path, context: path.write_text('{"cells": 3}'),
+        expect(("malformed", 0.0)),
+    ),
+    Case("metadata_stripped", transformed(strip_metadata), expect()),
+    Case("colab_ids_and_metadata", transformed(colab_style), expect()),
+    Case(
+        "loop_at_top_level",
+        solution_with(polynomial_features="while True:\n    pass\n"),
+        expect(polynomial_features=("timeout", 0.0)),
+    ),
+    Case(
+        "loop_in_function",
+        solution_with(polynomial_features=POLY + "    while True:\n        pass\n"),
+        expect(polynomial_features=("timeout", 0.0)),
+    ),
+    Case(
+        "ignores_interrupt",
+        solution_with(
+            polynomial_features=(
+                "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                "while True:\n    pass\n"
+            )
+        ),
+        expect(polynomial_features=("timeout", 0.0)),
+    ),
+    Case(
+        "os_exit",
+        solution_with(standardize="import os\nos._exit(3)\n"),
+        expect(standardize=("kernel_died", 0.0)),
+    ),
+    Case(
+        "sigkill_self",
+        solution_with(
+            polynomial_features=(
+                POLY + "    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+            )
+        ),
+        expect(polynomial_features=("kernel_died", 0.0)),
+    ),
+    Case(
+        "memory_bomb",
+        solution_with(
+            standardize=(
+                "def standardize(x_train, x_other):\n    hoard = []\n    while True:\n"
+                "        hoard.append(bytearray(10**8))\n"
+            )
+        ),
+        expect(standardize=("error", 0.0)),
+    ),
+    Case(
+        "sys_exit",
+        solution_with(
+            polynomial_features=(
+                POLY + "    return np.stack([x ** k for k in range(degree + 1)], axis=1)\n"
+                "import sys\nsys.exit(0)\n"
+            )
+        ),
+        expect(polynomial_features=("error", 0.0)),
+    ),
+    Case(
+        "deep_recursion",
+        solution_with(polynomial_features=POLY + "    return polynomial_features(x, degree + 1)\n"),
+        expect(polynomial_features=("error", 0.0)),
+    ),
+    Case(
+        "enormous_output",
+        solution_with(
+            standardize=(
+                "print('spam ' * 10_000_000)\nfor line in range(200_000):\n    print(line)\n"
+                + STANDARDIZE_RIGHT
+            )
+        ),
+        expect(),
+    ),
+    Case(
+        "allclose_patched",
+        solution_with(
+            standardize=(
+                "np.allclose = lambda *args, **kwargs: True\n"
+                "np.testing.assert_allclose = lambda *args, **kwargs: None\n"
+                "def standardize(x_train, x_other):\n"
+                "    return np.zeros_like(x_train), np.zeros_like(x_other)\n"
+            )
+        ),
+        expect(standardize=("wrong", 0.0)),
+    ),
+    Case(
+        "always_equal_object",
+        solution_with(
+            polynomial_features=(
+                "class Anything:\n    def __eq__(self, other):\n        return True\n"
+                "    __hash__ = None\n" + POLY + "    return Anything()\n"
+            )
+        ),
+        expect(polynomial_features=("wrong", 0.0)),
+    ),
+    Case(
+        "check_patched",
+        solution_with(
+            polynomial_features=(
+                "import course_lib.grading.feedback as feedback\n"
+                "feedback.evaluate = lambda *args, **kwargs: None\n"
+                "import course_lib.grading.kernel_side as kernel_side\n"
+                "kernel_side.encode = lambda value: {'array': [0.0], 'shape': [1]}\n"
+                + POLY
+                + "    return x\n"
+            )
+        ),
+        expect(("wrong", 0.0)),
+    ),
+    Case(
+        "input_transformer",
+        solution_with(
+            standardize=(
+                STANDARDIZE_RIGHT
+                + "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n"
+            )
+        ),
+        expect(("error", 0.0)),
+    ),
+    Case(
+        "showtraceback_patched",
+        solution_with(
+            polynomial_features=(
+                "get_ipython().showtraceback = lambda *args, **kwargs: None\n"
+                + POLY
+                + "    raise ValueError('hidden')\n"
+            )
+        ),
+        expect(polynomial_features=("error", 0.0)),
+    ),
+    Case(
+        "reads_solutions",
+        solution_with(
+            standardize=(
+                "import json\n"
+                "for path in ['{solution}', '{probes}']:\n"
+                "    source = open(path).read()\n"
+                "cells = json.loads(open('{solution}').read())['cells']\n"
+                "exec(''.join(cells[5]['source']))\n"
+            )
+        ),
+        expect(standardize=("error", 0.0)),
+        needs_sandbox=True,
+    ),
+    Case(
+        "writes_output_folder",
+        solution_with(
+            standardize=(
+                "import pathlib\n"
+                "for target in ['{out}/grades.csv', '{out}/submissions/correct.json',\n"
+                "               '{out}/planted.txt']:\n"
+                "    try:\n"
+                '        pathlib.Path(target).write_text(\'{"complete": true, "points": 99}\')\n'
+                "    except OSError:\n"
+                "        pass\n" + STANDARDIZE_RIGHT
+            )
+        ),
+        expect(),
+        needs_sandbox=True,
+    ),
+    Case(
+        "uses_network",
+        solution_with(
+            standardize=(
+                "import socket\n"
+                "try:\n"
+                "    socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'leak')\n"
+                "except OSError:\n"
+                "    pass\n" + STANDARDIZE_RIGHT
+            )
+        ),
+        expect(),
+        needs_sandbox=True,
+    ),
+]

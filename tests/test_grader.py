@@ -1,0 +1,198 @@
+"""The batch grader against a corpus of hostile and broken submissions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+
+import pytest
+
+from course_lib.chapters import chapters
+from course_lib.grading.batch import BatchOptions, grade_batch
+from course_lib.grading.cases import get_exercise
+from course_lib.grading.grader import load_assignment, probes_path
+from course_lib.grading.kernel import Sandbox
+from course_lib.grading.values import encode
+from tests import grading_corpus
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow
+SANDBOX = Sandbox.available()
+FAST = {"cell_timeout": 5.0, "submission_timeout": 120.0, "memory_mb": 2048}
+
+
+class Listener:
+    """A TCP server on loopback that counts connections (none may arrive)."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.server.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    hand_ins = tmp_path_factory.mktemp("hand-ins")
+    out = tmp_path_factory.mktemp("graded")
+    (out / "submissions").mkdir()
+    listener = Listener()
+    context = {
+        "solution": ROOT / "solutions" / "00_training_loop.ipynb",
+        "probes": probes_path(ROOT, "00_training_loop"),
+        "out": out,
+        "port": listener.port,
+    }
+    for case in grading_corpus.CASES:
+        case.write(hand_ins / f"{case.name}.ipynb", context)
+    log = io.StringIO()
+    try:
+        records = grade_batch(
+            "00", [hand_ins], BatchOptions(out_dir=out, workers=2, **FAST), root=ROOT, stream=log
+        )
+    finally:
+        listener.close()
+    return {
+        "records": {r["submission"]: r for r in records},
+        "out": out,
+        "log": log.getvalue(),
+        "connections": listener.connections,
+    }
+
+
+@pytest.mark.parametrize("case", grading_corpus.CASES, ids=lambda case: case.name)
+def test_each_submission_gets_exactly_its_grade(corpus, case):
+    if case.needs_sandbox and not SANDBOX:
+        pytest.skip("needs bubblewrap (apt-get install bubblewrap)")
+    record = corpus["records"][case.name]
+    got = {g["exercise"]: (g["status"], g["points"]) for g in record["exercises"]}
+    assert got == case.expected, [g["message"] for g in record["exercises"]]
+    assert record["points"] == round(sum(points for _, points in case.expected.values()), 2)
+
+
+def test_every_grade_explains_itself(corpus):
+    for record in corpus["records"].values():
+        for grade in record["exercises"]:
+            assert (grade["status"] == "ok") == (grade["message"] == ""), grade
+
+
+@pytest.mark.skipif(not SANDBOX, reason="needs bubblewrap")
+def test_student_code_cannot_touch_the_output_folder_or_the_network(corpus):
+    out = corpus["out"]
+    assert not (out / "planted.txt").exists()
+    correct = json.loads((out / "submissions" / "correct.json").read_text())
+    assert correct["points"] == 4 and correct["sandbox"] == "bubblewrap"
+    assert corpus["connections"] == 0
+
+
+def test_grades_csv_has_one_row_per_submission_and_exercise(corpus):
+    rows = list(csv.DictReader(io.StringIO((corpus["out"] / "grades.csv").read_text())))
+    assert list(rows[0]) == ["submission", "exercise", "points", "max_points", "status", "message"]
+    assert len(rows) == len(grading_corpus.CASES) * len(grading_corpus.EXERCISES)
+    assert {row["status"] for row in rows} <= {
+        "ok",
+        "wrong",
+        "error",
+        "not_attempted",
+        "timeout",
+        "kernel_died",
+        "malformed",
+        "missing_answer",
+    }
+
+
+def test_summary_table_is_printed(corpus):
+    assert "submission" in corpus["log"] and "correct" in corpus["log"]
+    assert "4/4" in corpus["log"]
+
+
+def _two_submissions(tmp_path):
+    hand_ins = tmp_path / "hand-ins"
+    hand_ins.mkdir()
+    for case in grading_corpus.CASES:
+        if case.name in ("correct", "blank"):
+            case.write(hand_ins / f"{case.name}.ipynb", {})
+    return hand_ins
+
+
+def test_an_interrupted_batch_resumes_without_losing_anything(tmp_path, monkeypatch):
+    hand_ins, out = _two_submissions(tmp_path), tmp_path / "graded"
+    options = BatchOptions(out_dir=out, **FAST)
+    grade_batch("00", [hand_ins], options, root=ROOT, stream=io.StringIO())
+    # As if killed while grading "blank": its result is missing, a stray temporary remains.
+    (out / "submissions" / "blank.json").unlink()
+    (out / "submissions" / ".blank.json.abc123").write_text("{half writ")
+    log = io.StringIO()
+    records = grade_batch("00", [hand_ins], options, root=ROOT, stream=log)
+    assert "1 submission(s) already graded" in log.getvalue()
+    assert sorted(r["submission"] for r in records) == ["blank", "correct"]
+    assert (out / "submissions" / "blank.json").exists()
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert len(rows) == 1 + 2 * len(grading_corpus.EXERCISES)
+
+
+def test_without_bubblewrap_it_says_so_once_and_still_grades(tmp_path, monkeypatch):
+    monkeypatch.setattr(Sandbox, "available", staticmethod(lambda: False))
+    log = io.StringIO()
+    records = grade_batch(
+        "00",
+        [_two_submissions(tmp_path)],
+        BatchOptions(out_dir=tmp_path / "graded", workers=2, **FAST),
+        root=ROOT,
+        stream=log,
+    )
+    assert log.getvalue().count("bubblewrap (bwrap) is not installed") == 1
+    points = {r["submission"]: (r["points"], r["sandbox"]) for r in records}
+    assert points == {"correct": (4, "none"), "blank": (0, "none")}
+
+
+@pytest.mark.parametrize(
+    "chapter", [c for c in chapters(ROOT) if c.exercise], ids=lambda c: c.number
+)
+def test_release_grades_to_zero_and_solution_to_full_marks(chapter, tmp_path):
+    hand_ins = tmp_path / "hand-ins"
+    hand_ins.mkdir()
+    (hand_ins / "as_released.ipynb").write_text(chapter.exercise.read_text())
+    (hand_ins / "solution.ipynb").write_text(chapter.solution.read_text())
+    records = grade_batch(
+        chapter.number,
+        [hand_ins],
+        BatchOptions(out_dir=tmp_path / "graded", workers=2, **FAST),
+        root=ROOT,
+        stream=io.StringIO(),
+    )
+    by_name = {r["submission"]: r for r in records}
+    released = by_name["as_released"]
+    assert released["points"] == 0
+    assert {g["status"] for g in released["exercises"]} == {"not_attempted"}
+    assert by_name["solution"]["points"] == by_name["solution"]["max_points"] > 0
+
+
+def test_probes_are_not_the_public_cases():
+    assignment = load_assignment("00", ROOT)
+    for exercise in assignment.exercises:
+        public = [
+            json.dumps(encode(case.make_args())) for case in get_exercise(exercise).public_cases
+        ]
+        for args in assignment.probes[exercise]:
+            assert json.dumps(encode(args)) not in public
