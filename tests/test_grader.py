@@ -21,7 +21,7 @@ from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow
 SANDBOX = Sandbox.available()
-FAST = {"cell_timeout": 5.0, "submission_timeout": 120.0, "memory_mb": 2048}
+FAST = {"cell_timeout": 10.0, "submission_timeout": 120.0, "memory_mb": 2048}
 
 
 class Listener:
