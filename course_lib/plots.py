@@ -131,3 +131,39 @@ def plot_decision_boundary(
     ax.set_ylabel("$x_2$")
     ax.set_title(title)
     return ax
+
+
+def _per_layer(stats: Mapping[str, Any], statistic: str, epoch: int) -> dict[str, float]:
+    if "layers" in stats:  # a callback's history: pick one epoch
+        return {name: values[statistic][epoch] for name, values in stats["layers"].items()}
+    return {name: values[statistic] for name, values in stats.items()}
+
+
+def plot_layer_stats(
+    stats: Mapping[str, Any],
+    statistic: str = "std",
+    epoch: int = -1,
+    ax=None,
+    label: str | None = None,
+    log_scale: bool = False,
+):
+    """One statistic of every layer against its depth (chapter 02).
+
+    Args:
+        stats: `course_lib.callbacks.layer_activation_stats(...)` output, or the
+            `history` of an `ActivationStats` / `GradientStats` callback.
+        statistic: `"std"`, `"mean"`, `"saturated"` or `"gradient_norm"`.
+        epoch: which recorded epoch of a callback history (default: the last).
+        label: legend entry, to compare several networks on one axes.
+    """
+    ax = _axes(ax)
+    values = list(_per_layer(stats, statistic, epoch).values())
+    ax.plot(np.arange(1, len(values) + 1), values, "o-", label=label)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel("layer (depth)")
+    ax.set_ylabel(statistic.replace("_", " "))
+    ax.set_title(f"{statistic.replace('_', ' ')} by layer")
+    if label:
+        ax.legend()
+    return ax

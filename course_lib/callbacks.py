@@ -1,0 +1,152 @@
+"""Callbacks that watch what happens inside a network while it trains.
+
+`ActivationStats` and `GradientStats` are introduced in chapter 02 ("Weight
+initialisation") and used again in chapter 03. Both measure on one fixed
+probe batch, once before training and after every epoch: a forward pass (and
+for gradients one backward pass) per epoch, cheap enough to leave on.
+Results are plain dicts, `{"epoch": [...], "layers": {name: {stat: [...]}}}`,
+and `course_lib.plots.plot_layer_stats` draws them.
+
+Example:
+    >>> import keras, numpy as np
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="tanh"),
+    ...                           keras.layers.Dense(1)])
+    >>> stats = layer_activation_stats(model, np.ones((8, 4), "float32"))
+    >>> sorted(stats[model.layers[0].name])
+    ['mean', 'saturated', 'std']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import numpy as np
+
+#: Activations whose units "saturate" (gradient near zero) at the tails, and
+#: the test for a saturated unit output.
+SATURATION_TESTS = {
+    "tanh": lambda a: np.abs(a) > 0.99,
+    "sigmoid": lambda a: (a < 0.01) | (a > 0.99),
+}
+
+
+def _activation_name(layer: keras.layers.Layer) -> str | None:
+    activation = getattr(layer, "activation", None)
+    return getattr(activation, "__name__", None)
+
+
+def watched_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """Layers with weights whose output is worth watching (Dense, Conv, ...)."""
+    return [layer for layer in model.layers if layer.trainable_weights and layer.built]
+
+
+def layer_activation_stats(model: keras.Model, x: np.ndarray) -> dict[str, dict[str, float]]:
+    """Mean, standard deviation and saturated fraction of each watched layer's output.
+
+    The saturated fraction is the share of outputs in the flat tails of a
+    tanh or sigmoid (NaN for other activations).
+    """
+    layers = watched_layers(model)
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    probe = keras.Model(inputs, [layer.output for layer in layers])
+    outputs = probe(x, training=False)
+    outputs = outputs if isinstance(outputs, list | tuple) else [outputs]
+    stats = {}
+    for layer, output in zip(layers, outputs, strict=True):
+        values = keras.ops.convert_to_numpy(output)
+        test = SATURATION_TESTS.get(_activation_name(layer) or "")
+        stats[layer.name] = {
+            "mean": float(values.mean()),
+            "std": float(values.std()),
+            "saturated": float(test(values).mean()) if test else float("nan"),
+        }
+    return stats
+
+
+def layer_gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """L2 norm of the loss gradient with respect to each watched layer's kernel.
+
+    Uses the compiled loss; TensorFlow backend (`tf.GradientTape`).
+    """
+    import tensorflow as tf
+
+    layers = watched_layers(model)
+    kernels = [layer.trainable_weights[0] for layer in layers]
+    with tf.GradientTape() as tape:
+        predictions = model(x, training=False)
+        loss = model.compute_loss(x=x, y=y, y_pred=predictions, training=False)
+    gradients = tape.gradient(loss, kernels)
+    return {
+        layer.name: float(tf.norm(gradient))
+        for layer, gradient in zip(layers, gradients, strict=True)
+    }
+
+
+class _EpochRecorder(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.history: dict[str, Any] = {"epoch": [], "layers": {}}
+
+    def measure(self) -> dict[str, dict[str, float]]:
+        raise NotImplementedError
+
+    def _record(self, epoch: int) -> None:
+        self.history["epoch"].append(epoch)
+        for name, stats in self.measure().items():
+            layer_history = self.history["layers"].setdefault(name, {})
+            for stat, value in stats.items():
+                layer_history.setdefault(stat, []).append(value)
+
+    def on_train_begin(self, logs=None):
+        if not self.history["epoch"]:
+            self._record(0)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._record(epoch + 1)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per (epoch, layer): easy to print or load into a DataFrame."""
+        rows = []
+        for index, epoch in enumerate(self.history["epoch"]):
+            for name, stats in self.history["layers"].items():
+                rows.append(
+                    {
+                        "epoch": epoch,
+                        "layer": name,
+                        **{stat: values[index] for stat, values in stats.items()},
+                    }
+                )
+        return rows
+
+
+class ActivationStats(_EpochRecorder):
+    """Per layer and epoch: mean, std and saturated fraction of the outputs.
+
+    Args:
+        x_probe: a fixed batch of inputs measured every epoch (a few hundred
+            examples are plenty).
+    """
+
+    def __init__(self, x_probe: np.ndarray):
+        super().__init__()
+        self.x_probe = x_probe
+
+    def measure(self):
+        return layer_activation_stats(self.model, self.x_probe)
+
+
+class GradientStats(_EpochRecorder):
+    """Per layer and epoch: the norm of the loss gradient of the layer's kernel.
+
+    Args:
+        x_probe, y_probe: a fixed batch the gradients are computed on.
+    """
+
+    def __init__(self, x_probe: np.ndarray, y_probe: np.ndarray):
+        super().__init__()
+        self.x_probe, self.y_probe = x_probe, y_probe
+
+    def measure(self):
+        norms = layer_gradient_norms(self.model, self.x_probe, self.y_probe)
+        return {name: {"gradient_norm": value} for name, value in norms.items()}
