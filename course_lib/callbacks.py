@@ -150,3 +150,33 @@ class GradientStats(_EpochRecorder):
     def measure(self):
         norms = layer_gradient_norms(self.model, self.x_probe, self.y_probe)
         return {name: {"gradient_norm": value} for name, value in norms.items()}
+
+
+class StepsToTarget(keras.callbacks.Callback):
+    """Count the gradient steps until validation accuracy first reaches a target.
+
+    Introduced in chapter 03 to compare convergence speed. Every `every`
+    steps it scores the validation set (classification, integer labels); at
+    the first score >= `target` it records the step and stops training.
+    `steps` stays None when the target is never reached.
+
+    Args:
+        x_val, y_val: validation inputs and integer labels.
+        target: accuracy to reach, e.g. 0.9.
+        every: check every this many steps (the resolution of the count).
+    """
+
+    def __init__(self, x_val: np.ndarray, y_val: np.ndarray, target: float, every: int = 10):
+        super().__init__()
+        self.x_val, self.y_val = x_val, np.asarray(y_val)
+        self.target, self.every = target, every
+        self.step, self.steps = 0, None
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        if self.steps is not None or self.step % self.every:
+            return
+        scores = keras.ops.convert_to_numpy(self.model.predict_on_batch(self.x_val))
+        if np.mean(scores.argmax(axis=1) == self.y_val) >= self.target:
+            self.steps = self.step
+            self.model.stop_training = True

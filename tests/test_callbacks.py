@@ -71,3 +71,21 @@ def test_plot_layer_stats_accepts_both_shapes():
         recorder.history, "gradient_norm", ax=ax, label="gradients", log_scale=True
     )
     assert ax.get_xlabel() == "layer (depth)" and len(ax.get_lines()) == 2
+
+
+def test_steps_to_target_counts_and_stops():
+    from course_lib.callbacks import StepsToTarget
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 2)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64")
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="sparse_categorical_crossentropy")
+    reached = StepsToTarget(x, y, target=0.95, every=5)
+    model.fit(x, y, epochs=50, batch_size=20, verbose=0, callbacks=[reached])
+    assert reached.steps is not None and reached.steps % 5 == 0
+    assert reached.step == reached.steps  # training stopped at that step's epoch end or sooner
+    never = StepsToTarget(x, y, target=1.01, every=5)
+    model.fit(x, y, epochs=1, batch_size=20, verbose=0, callbacks=[never])
+    assert never.steps is None and never.step == 10
