@@ -56,11 +56,13 @@ def layer_activation_stats(model: keras.Model, x: np.ndarray) -> dict[str, dict[
     for layer, output in zip(layers, outputs, strict=True):
         values = keras.ops.convert_to_numpy(output)
         test = SATURATION_TESTS.get(_activation_name(layer) or "")
-        stats[layer.name] = {
-            "mean": float(values.mean()),
-            "std": float(values.std()),
-            "saturated": float(test(values).mean()) if test else float("nan"),
-        }
+        # An exploding layer is a result to report (inf), not a warning to print.
+        with np.errstate(over="ignore", invalid="ignore"):
+            stats[layer.name] = {
+                "mean": float(values.mean()),
+                "std": float(values.std()),
+                "saturated": float(test(values).mean()) if test else float("nan"),
+            }
     return stats
 
 

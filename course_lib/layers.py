@@ -92,14 +92,16 @@ class BatchNorm(keras.layers.Layer):
             self.moving_variance.assign(self.moving_variance * keep + variance * (1.0 - keep))
         else:
             mean, variance = self.moving_mean, self.moving_variance
-        outputs = (inputs - ops.reshape(mean, broadcast)) * ops.reshape(
-            ops.rsqrt(variance + self.epsilon), broadcast
-        )
+        # gamma * (x - mean) / sqrt(variance + epsilon) + beta, rearranged as
+        # x * scale + offset: the per-feature factors are combined first, so the
+        # (large) activation tensor is touched twice instead of four times.
+        scale = ops.rsqrt(variance + self.epsilon)
         if self.gamma is not None:
-            outputs = outputs * ops.reshape(self.gamma, broadcast)
+            scale = scale * self.gamma
+        offset = -mean * scale
         if self.beta is not None:
-            outputs = outputs + ops.reshape(self.beta, broadcast)
-        return outputs
+            offset = offset + self.beta
+        return inputs * ops.reshape(scale, broadcast) + ops.reshape(offset, broadcast)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -1,0 +1,114 @@
+"""Training step time: course_lib.layers.BatchNorm vs keras.layers.BatchNormalization.
+
+    python benchmarks/batchnorm.py [--repeats 9] [--steps 300]
+
+Same model otherwise (Dense 256 -> BN -> ReLU, three times, then Dense 10),
+same data, batch 128; runs alternate between the two layers, and the ratio
+reported is the median over repeats of (course_lib run / the Keras run just
+before it), which cancels slow drift in the machine's speed. Uses the GPU when
+TensorFlow sees one, else the CPU; also with XLA (`jit_compile=True`).
+Writes benchmarks/results/batchnorm.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import course_lib
+
+RESULTS = Path(__file__).parent / "results" / "batchnorm.md"
+
+
+def build(layer_class, jit_compile: bool):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    layers = [keras.Input((256,))]
+    for _ in range(3):
+        layers += [keras.layers.Dense(256, use_bias=False), layer_class(), keras.layers.ReLU()]
+    model = keras.Sequential([*layers, keras.layers.Dense(10)])
+    model.compile(
+        optimizer="sgd",
+        jit_compile=jit_compile,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    return model
+
+
+def seconds_per_step(model, x, y, steps: int, batch_size: int) -> float:
+    model.fit(
+        x[: batch_size * 10], y[: batch_size * 10], batch_size=batch_size, epochs=1, verbose=0
+    )  # trace and warm up
+    started = time.perf_counter()
+    model.fit(
+        x[: batch_size * steps], y[: batch_size * steps], batch_size=batch_size, epochs=1, verbose=0
+    )
+    return (time.perf_counter() - started) / steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--steps", type=int, default=300)
+    args = parser.parse_args()
+    # Keras refuses XLA while op determinism is on (it falls back silently, with a
+    # warning), so a speed benchmark runs without it.
+    env = course_lib.setup(deterministic=False, verbose=False)
+    import keras
+    import numpy as np
+
+    from course_lib.layers import BatchNorm
+
+    batch_size = 128
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(batch_size * args.steps, 256)).astype("float32")
+    y = rng.integers(0, 10, batch_size * args.steps)
+    device = env.accelerator if env.accelerator != "GPU" else f"GPU x{env.gpu_count}"
+    rows = []
+    for jit_compile in (False, True):
+        timings = {"keras": [], "course_lib": []}
+        for _ in range(args.repeats):
+            for name, layer in (
+                ("keras", keras.layers.BatchNormalization),
+                ("course_lib", BatchNorm),
+            ):
+                model = build(layer, jit_compile)
+                assert model.jit_compile == jit_compile, "XLA was not used"
+                timings[name].append(seconds_per_step(model, x, y, args.steps, batch_size))
+        ours = statistics.median(timings["course_lib"])
+        theirs = statistics.median(timings["keras"])
+        # Each course_lib run is paired with the Keras run just before it, so slow
+        # drift in the machine's speed cancels; report the median paired ratio.
+        ratio = statistics.median(
+            a / b for a, b in zip(timings["course_lib"], timings["keras"], strict=True)
+        )
+        rows.append(
+            f"| {'XLA' if jit_compile else 'no XLA'} | {theirs * 1e3:.3f} ms | "
+            f"{ours * 1e3:.3f} ms | {ratio:.2f}x |"
+        )
+    table = "\n".join(
+        [
+            "# BatchNorm training step: course_lib vs Keras",
+            "",
+            f"Device: {device}; {platform.machine()}; TensorFlow {env.tensorflow_version}, "
+            f"Keras {env.keras_version}; batch {batch_size}, 3 x (Dense 256 -> BN -> ReLU); "
+            f"median of {args.repeats} alternating runs of {args.steps} steps; "
+            "op determinism off (Keras disables XLA under it). Target: at most 1.10x.",
+            "",
+            "| compilation | keras BatchNormalization | course_lib BatchNorm | paired ratio |",
+            "|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
