@@ -38,8 +38,8 @@ class BatchNorm(keras.layers.Layer):
         >>> import numpy as np
         >>> layer = BatchNorm()
         >>> y = layer(np.array([[1.0], [3.0]], "float32"), training=True)
-        >>> np.round(keras.ops.convert_to_numpy(y).ravel(), 3)
-        array([-0.999,  0.999], dtype=float32)
+        >>> np.round(keras.ops.convert_to_numpy(y).ravel(), 4)  # (x - 2) / sqrt(1 + 0.001)
+        array([-0.9995,  0.9995], dtype=float32)
     """
 
     def __init__(

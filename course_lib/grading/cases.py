@@ -78,7 +78,7 @@ def compare_arrays(got: Any, expected: Any, rtol: float = 1e-5, atol: float = 1e
 
     Example:
         >>> compare_arrays([1.0, 2.5], [1.0, 2.0])
-        'values differ: largest difference 0.5 at index (1,): expected 2.0, got 2.5'
+        'values differ: largest difference 0.5 at index (1,): expected 2, got 2.5'
     """
     if got is None:
         return "the function returned None (is a `return` missing?)"
@@ -94,7 +94,7 @@ def compare_arrays(got: Any, expected: Any, rtol: float = 1e-5, atol: float = 1e
     if np.allclose(got_array, expected_array, rtol=rtol, atol=atol):
         return None
     difference = np.abs(got_array - expected_array)
-    where = np.unravel_index(int(np.argmax(difference)), difference.shape)
+    where = tuple(int(i) for i in np.unravel_index(int(np.argmax(difference)), difference.shape))
     return (
         f"values differ: largest difference {difference[where]:.4g} at index {where}: "
         f"expected {expected_array[where]:.6g}, got {got_array[where]:.6g}"
