@@ -13,4 +13,13 @@ from course_lib.environment import Environment, setup
 
 __version__ = "0.1.0"
 
-__all__ = ["Environment", "__version__", "setup"]
+__all__ = ["Environment", "__version__", "predict_with_uncertainty", "setup"]
+
+
+def __getattr__(name: str):
+    # Imported on first use: it needs Keras, and `import course_lib` must not.
+    if name == "predict_with_uncertainty":
+        from course_lib.uncertainty import predict_with_uncertainty
+
+        return predict_with_uncertainty
+    raise AttributeError(f"module 'course_lib' has no attribute {name!r}")

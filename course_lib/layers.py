@@ -1,6 +1,7 @@
 """Layers written from scratch to show their mechanism.
 
-`BatchNorm` is introduced in chapter 03 ("Batch normalisation").
+`BatchNorm` is introduced in chapter 03 ("Batch normalisation");
+`InvertedDropout`, `MCDropout` and `Cutout` in chapter 04 ("Regularisation").
 """
 
 from __future__ import annotations
@@ -114,4 +115,121 @@ class BatchNorm(keras.layers.Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
+        }
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class InvertedDropout(keras.layers.Layer):
+    """Dropout as Keras does it: "inverted", scaled at training time.
+
+    In training, each value is zeroed with probability `rate` and the
+    survivors are multiplied by 1 / (1 - rate), so the expected output equals
+    the input; at inference the layer does nothing. (Classic dropout instead
+    leaves training values unscaled and multiplies by the keep probability
+    1 - rate at inference: the same expectation, with the work at the other
+    end.) Matches `keras.layers.Dropout` in expectation and at inference.
+
+    Args:
+        rate: probability of dropping each value, in [0, 1).
+        seed: seed of the dropout masks.
+
+    Example:
+        >>> import numpy as np
+        >>> layer = InvertedDropout(0.5, seed=0)
+        >>> sorted(set(np.asarray(layer(np.ones((1, 8)), training=True)).ravel().tolist()))
+        [0.0, 2.0]
+    """
+
+    def __init__(self, rate: float, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0.0 <= rate < 1.0:
+            raise ValueError(f"rate must be in [0, 1), got {rate}")
+        self.rate, self.seed = float(rate), seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def _drop(self, inputs):
+        keep = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator) >= self.rate
+        return ops.where(keep, inputs / (1.0 - self.rate), ops.zeros_like(inputs))
+
+    def call(self, inputs, training=None):
+        if training and self.rate > 0:
+            return self._drop(inputs)
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class MCDropout(InvertedDropout):
+    """Dropout that stays on at inference, for Monte-Carlo dropout (Gal & Ghahramani, 2016).
+
+    Each prediction then samples a different thinned network; the spread of
+    many predictions estimates the model's uncertainty
+    (`course_lib.uncertainty.predict_with_uncertainty`).
+    """
+
+    def call(self, inputs, training=None):
+        return self._drop(inputs) if self.rate > 0 else inputs
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class Cutout(keras.layers.Layer):
+    """Cutout / random erasing: blank out one random square of each image in training.
+
+    A square of side `size` (pixels), centred at a uniformly random position
+    (it may stick out of the image, as in DeVries & Taylor, 2017), is set to
+    `fill_value`; at inference the layer does nothing. Keras's
+    `keras.layers.RandomErasing` is the built-in relative, with random
+    rectangles and random fill. (torchvision has no `Cutout` transform; its
+    equivalent is `RandomErasing` too.)
+
+    Args:
+        size: side of the erased square, in pixels.
+        fill_value: value written into the square.
+        seed: seed of the positions.
+
+    Example:
+        >>> import numpy as np
+        >>> out = Cutout(size=2, seed=0)(np.ones((1, 6, 6, 1)), training=True)
+        >>> int((np.asarray(out) == 0).sum()) <= 4
+        True
+    """
+
+    def __init__(self, size: int, fill_value: float = 0.0, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.size, self.fill_value, self.seed = int(size), float(fill_value), seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=None):
+        if not training:
+            return images
+        batch, height, width = ops.shape(images)[0], images.shape[1], images.shape[2]
+        centres = keras.random.uniform((batch, 2), seed=self.seed_generator)
+        rows = ops.cast(centres[:, 0] * height, "int32")[:, None, None]
+        cols = ops.cast(centres[:, 1] * width, "int32")[:, None, None]
+        grid_rows = ops.arange(height)[None, :, None]
+        grid_cols = ops.arange(width)[None, None, :]
+        half = self.size // 2
+        inside = (
+            (grid_rows >= rows - half)
+            & (grid_rows < rows - half + self.size)
+            & (grid_cols >= cols - half)
+            & (grid_cols < cols - half + self.size)
+        )
+        mask = ops.expand_dims(inside, -1)
+        return ops.where(mask, ops.full_like(images, self.fill_value), images)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "size": self.size,
+            "fill_value": self.fill_value,
+            "seed": self.seed,
         }
