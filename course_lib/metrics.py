@@ -7,8 +7,8 @@ Example:
     >>> import numpy as np
     >>> metric = ExpectedCalibrationError(bins=10)
     >>> metric.update_state(np.array([1, 0]), np.array([[0.1, 0.9], [0.2, 0.8]]))
-    >>> round(float(metric.result()), 3)  # confidences 0.9 and 0.8, one right: |0.5 - 0.85|
-    0.35
+    >>> round(float(metric.result()), 3)  # 0.9 (right) and 0.8 (wrong): (0.1 + 0.8) / 2
+    0.45
 """
 
 from __future__ import annotations
