@@ -25,6 +25,20 @@ def _clip(probabilities):
     return ops.clip(probabilities, EPSILON, 1.0 - EPSILON)
 
 
+def _aligned(y_true, y_pred):
+    """Cast labels, and give `(n,)` labels the shape `(n, 1)` of the predictions.
+
+    Without this, `(n, 1) - (n,)` broadcasts to an `(n, n)` matrix: a silent,
+    wrong loss. Keras's built-in losses align ranks the same way.
+    """
+    y_true = ops.cast(y_true, y_pred.dtype)
+    if len(y_true.shape) == len(y_pred.shape) - 1 and y_pred.shape[-1] == 1:
+        y_true = ops.expand_dims(y_true, -1)
+    elif len(y_pred.shape) == len(y_true.shape) - 1 and y_true.shape[-1] == 1:
+        y_true = ops.squeeze(y_true, -1)
+    return y_true
+
+
 @keras.saving.register_keras_serializable(package="course_lib")
 class Huber(keras.losses.Loss):
     """Huber loss: squared error for small errors, absolute error for large ones.
@@ -42,7 +56,7 @@ class Huber(keras.losses.Loss):
         self.delta = float(delta)
 
     def call(self, y_true, y_pred):
-        y_true = ops.cast(y_true, y_pred.dtype)
+        y_true = _aligned(y_true, y_pred)
         error = ops.abs(y_pred - y_true)
         quadratic = 0.5 * ops.square(error)
         linear = self.delta * error - 0.5 * self.delta**2
@@ -82,7 +96,7 @@ class BinaryFocalLoss(keras.losses.Loss):
         self.apply_class_balancing, self.from_logits = apply_class_balancing, from_logits
 
     def call(self, y_true, y_pred):
-        y_true = ops.cast(y_true, y_pred.dtype)
+        y_true = _aligned(y_true, y_pred)
         if self.from_logits:
             # Stable form of -[z log sigmoid(x) + (1 - z) log(1 - sigmoid(x))].
             logits = y_pred

@@ -123,3 +123,19 @@ def test_model_compiled_with_the_loss_saves_and_loads(loss, tmp_path):
     model.save(path)
     restored = keras.saving.load_model(path).loss
     assert type(restored) is type(loss) and restored.get_config() == loss.get_config()
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (losses.Huber(), keras.losses.Huber()),
+        (losses.BinaryFocalLoss(), keras.losses.BinaryFocalCrossentropy()),
+    ],
+    ids=["huber", "binary focal"],
+)
+def test_flat_labels_with_column_predictions_match_keras(ours, theirs):
+    # (n,) labels against (n, 1) predictions must not broadcast to (n, n).
+    y_true = BINARY_TRUE[:, 0]
+    assert float(ours(y_true, BINARY_PROB)) == pytest.approx(
+        float(theirs(y_true, BINARY_PROB)), rel=1e-6
+    )
