@@ -126,6 +126,9 @@ def setup(seed: int = 42, deterministic: bool = True, verbose: bool = True) -> E
 
         accelerator, count = detect_accelerator()
 
+    # TensorFlow resets its Python logger on import: quieten it again (this is
+    # what prints retracing warnings into cells).
+    tf.get_logger().setLevel("ERROR")
     if not keras.__version__.startswith("3."):
         raise RuntimeError(
             f"This course needs Keras 3, found Keras {keras.__version__}. "
