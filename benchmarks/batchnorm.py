@@ -16,11 +16,10 @@ import argparse
 import platform
 import statistics
 import time
-from pathlib import Path
+
+from timing import paired_ratio, paired_timings, write_table
 
 import course_lib
-
-RESULTS = Path(__file__).parent / "results" / "batchnorm.md"
 
 
 def build(layer_class, jit_compile: bool):
@@ -70,27 +69,28 @@ def main() -> None:
     device = env.accelerator if env.accelerator != "GPU" else f"GPU x{env.gpu_count}"
     rows = []
     for jit_compile in (False, True):
-        timings = {"keras": [], "course_lib": []}
-        for _ in range(args.repeats):
-            for name, layer in (
-                ("keras", keras.layers.BatchNormalization),
-                ("course_lib", BatchNorm),
-            ):
-                model = build(layer, jit_compile)
-                assert model.jit_compile == jit_compile, "XLA was not used"
-                timings[name].append(seconds_per_step(model, x, y, args.steps, batch_size))
+
+        def measure(layer, jit_compile=jit_compile):
+            model = build(layer, jit_compile)
+            assert model.jit_compile == jit_compile, "XLA was not used"
+            return seconds_per_step(model, x, y, args.steps, batch_size)
+
+        timings = paired_timings(
+            {
+                "keras": lambda: measure(keras.layers.BatchNormalization),
+                "course_lib": lambda: measure(BatchNorm),
+            },
+            args.repeats,
+        )
         ours = statistics.median(timings["course_lib"])
         theirs = statistics.median(timings["keras"])
-        # Each course_lib run is paired with the Keras run just before it, so slow
-        # drift in the machine's speed cancels; report the median paired ratio.
-        ratio = statistics.median(
-            a / b for a, b in zip(timings["course_lib"], timings["keras"], strict=True)
-        )
+        ratio = paired_ratio(timings["course_lib"], timings["keras"])
         rows.append(
             f"| {'XLA' if jit_compile else 'no XLA'} | {theirs * 1e3:.3f} ms | "
             f"{ours * 1e3:.3f} ms | {ratio:.2f}x |"
         )
-    table = "\n".join(
+    write_table(
+        "batchnorm.md",
         [
             "# BatchNorm training step: course_lib vs Keras",
             "",
@@ -102,12 +102,8 @@ def main() -> None:
             "| compilation | keras BatchNormalization | course_lib BatchNorm | paired ratio |",
             "|---|---|---|---|",
             *rows,
-            "",
-        ]
+        ],
     )
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(table)
-    print(table)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,47 @@
+"""Shared timing helpers for the benchmarks (run on demand, never in tests)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+RESULTS_DIR = Path(__file__).parent / "results"
+
+
+def paired_timings(
+    candidates: dict[str, Callable[[], float]], repeats: int
+) -> dict[str, list[float]]:
+    """Run each candidate once per repeat, in the same order every time.
+
+    Each callable returns the seconds it measured. Interleaving the
+    candidates means each one's run sits next to the others', so slow drift
+    in the machine's speed affects them alike.
+    """
+    timings: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(repeats):
+        for name, measure in candidates.items():
+            timings[name].append(measure())
+    return timings
+
+
+def paired_ratio(ours: list[float], theirs: list[float]) -> float:
+    """Median over repeats of ours / theirs, each pair measured back to back."""
+    return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+
+
+def seconds_per_call(function: Callable[[], object], calls: int) -> float:
+    """Average seconds per call after one warm-up call (tracing, allocation)."""
+    function()
+    started = time.perf_counter()
+    for _ in range(calls):
+        function()
+    return (time.perf_counter() - started) / calls
+
+
+def write_table(name: str, lines: list[str]) -> None:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    text = "\n".join([*lines, ""])
+    (RESULTS_DIR / name).write_text(text)
+    print(text)
