@@ -13,7 +13,7 @@ import pytest
 from course_lib.chapters import chapters
 from course_lib.grading.batch import BatchOptions, grade_batch
 from course_lib.grading.cases import get_exercise
-from course_lib.grading.grader import load_assignment, probes_path
+from course_lib.grading.grader import STATUSES, load_assignment, probes_path
 from course_lib.grading.kernel import Sandbox
 from course_lib.grading.values import encode
 from tests import grading_corpus
@@ -109,16 +109,7 @@ def test_grades_csv_has_one_row_per_submission_and_exercise(corpus):
     rows = list(csv.DictReader(io.StringIO((corpus["out"] / "grades.csv").read_text())))
     assert list(rows[0]) == ["submission", "exercise", "points", "max_points", "status", "message"]
     assert len(rows) == len(grading_corpus.CASES) * len(grading_corpus.EXERCISES)
-    assert {row["status"] for row in rows} <= {
-        "ok",
-        "wrong",
-        "error",
-        "not_attempted",
-        "timeout",
-        "kernel_died",
-        "malformed",
-        "missing_answer",
-    }
+    assert {row["status"] for row in rows} <= set(STATUSES)
 
 
 def test_summary_table_is_printed(corpus):

@@ -76,6 +76,10 @@ class ExerciseGrade:
     probes_passed: int = 0
     probes_total: int = 0
 
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown grading status {self.status!r}")
+
 
 def probes_path(root: Path, chapter_name: str) -> Path:
     """Hidden probes live beside the solutions, out of the student's sight."""
