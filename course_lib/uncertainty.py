@@ -27,4 +27,6 @@ def predict_with_uncertainty(
     inference mode. With ordinary dropout every pass would be identical.
     """
     draws = np.stack([model.predict(x, batch_size=batch_size, verbose=0) for _ in range(samples)])
+    # float64: identical draws then have a spread of exactly 0, not float32 round-off.
+    draws = draws.astype("float64")
     return draws.mean(axis=0), draws.std(axis=0)
