@@ -26,7 +26,6 @@ BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BADGE_PATTERN = re.compile(
     r"\[!\[Open In Colab\]\(" + re.escape(BADGE_IMAGE) + r"\)\]\((?P<url>[^)]+)\)"
 )
-NOTEBOOK_DIRS = ("notebooks", "solutions", "exercises")
 _TITLE_PREFIX = re.compile(r"^#\s*(chapter\s+)?\d+\s*[:·.\-–—]\s*", re.IGNORECASE)
 
 

@@ -35,7 +35,6 @@ class PlannedCell:
 @dataclass
 class GradingPlan:
     cells: list[PlannedCell] = field(default_factory=list)
-    found_by: dict[str, str] = field(default_factory=dict)  # exercise -> tag / id / name
     missing: list[str] = field(default_factory=list)
 
 
@@ -82,19 +81,19 @@ def _is_check_cell(source: str) -> bool:
     return source.lstrip().startswith("check(")
 
 
-def _find_answer(release_cell, exercise: str, student_cells) -> tuple[str | None, str]:
+def _find_answer(release_cell, exercise: str, student_cells) -> str | None:
     code_cells = [c for c in student_cells if c.get("cell_type") == "code"]
     for cell in code_cells:
         if exercise_id(cell) == exercise:
-            return cell.source, "tag"
+            return cell.source
     for cell in code_cells:
         if cell.get("id") and cell.get("id") == release_cell.get("id"):
-            return cell.source, "id"
+            return cell.source
     wanted = defined_names(release_cell.source)
     by_name = [cell for cell in code_cells if wanted & defined_names(cell.source)]
     if by_name:
-        return by_name[-1].source, "name"
-    return None, ""
+        return by_name[-1].source
+    return None
 
 
 def plan(release: nbformat.NotebookNode, student: nbformat.NotebookNode) -> GradingPlan:
@@ -110,10 +109,9 @@ def plan(release: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Grad
         if exercise is None:
             result.cells.append(PlannedCell(cell.source))
             continue
-        source, how = _find_answer(cell, exercise, student.cells)
+        source = _find_answer(cell, exercise, student.cells)
         if source is None:
             result.missing.append(exercise)
             continue
-        result.found_by[exercise] = how
         result.cells.append(PlannedCell(source, exercise))
     return result
