@@ -9,11 +9,12 @@ Example:
     '0.1.0'
 """
 
-from course_lib.environment import Environment, setup
+from course_lib.claims import claim
+from course_lib.environment import Environment, seed, setup
 
 __version__ = "0.1.0"
 
-__all__ = ["Environment", "__version__", "predict_with_uncertainty", "setup"]
+__all__ = ["Environment", "__version__", "claim", "predict_with_uncertainty", "seed", "setup"]
 
 
 def __getattr__(name: str):

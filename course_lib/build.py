@@ -18,6 +18,7 @@ from pathlib import Path
 
 from course_lib import notebooks
 from course_lib.chapters import course_root
+from course_lib.environment import SEED_OFFSET_VARIABLE
 from course_lib.exercises import make_exercise
 
 
@@ -60,8 +61,14 @@ def build(root: Path | None = None, check: bool = False) -> list[Path]:
 
 
 def record(path: Path, cell_timeout: int = 300) -> None:
-    """Execute `path` in a fresh kernel, in a scratch folder, and save it."""
+    """Execute `path` in a fresh kernel, in a scratch folder, and save it.
+
+    The recording always uses the default seeds (seed offset 0), whatever
+    `$COURSE_SEED` says in the author's shell.
+    """
     source = notebooks.read(path)
     with tempfile.TemporaryDirectory(prefix="course-record-") as scratch:
-        executed = notebooks.execute(source, Path(scratch), cell_timeout=cell_timeout)
+        executed = notebooks.execute(
+            source, Path(scratch), cell_timeout=cell_timeout, env={SEED_OFFSET_VARIABLE: "0"}
+        )
     notebooks.write(notebooks.normalise(executed), path)

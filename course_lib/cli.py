@@ -8,6 +8,8 @@ Examples (from a clone of the repository):
     course build                regenerate exercises/, normalise notebooks
     course build --check        exit 1 when any generated file drifted
     course record 00            re-execute and save a chapter with outputs
+    course verify --seeds 3     re-run every chapter and solution under seed offsets
+                                1..3: claims must hold, compared outputs must not move
     course doctor               what is installed, and what to fix
     course grade --assignment 00 --out graded -j 2 hand-ins/
                                 grade submitted notebooks into graded/grades.csv
@@ -103,6 +105,29 @@ def command_record(args: argparse.Namespace) -> int:
                 f"in {time.perf_counter() - started:.1f} s"
             )
     return command_build(argparse.Namespace(check=False))
+
+
+def command_verify(args: argparse.Namespace) -> int:
+    from course_lib.verify import verify_notebook
+
+    selected = [find_chapter(q) for q in args.chapters] if args.chapters else chapters()
+    paths = [
+        path
+        for chapter in selected
+        for path in (chapter.notebook, chapter.solution)
+        if path is not None
+    ]
+    failures = 0
+    for offset in range(1, args.seeds + 1):
+        for path in paths:
+            started = time.perf_counter()
+            report = verify_notebook(path, offset, onednn=args.onednn, cell_timeout=args.timeout)
+            print(f"{report.summary()} [{time.perf_counter() - started:.0f} s]", flush=True)
+            for problem in report.problems:
+                print(f"    {problem}")
+            failures += not report.ok
+    print(f"{failures} run(s) with problems" if failures else "every claim held")
+    return 1 if failures else 0
 
 
 def _doctor_checks() -> list[tuple[str, str, str]]:
@@ -216,6 +241,17 @@ def parser() -> argparse.ArgumentParser:
     record.add_argument("--all", action="store_true")
     record.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     record.set_defaults(handler=command_record)
+
+    verify = commands.add_parser(
+        "verify", help="re-run chapters under other seed offsets and compare with the recording"
+    )
+    verify.add_argument("chapters", nargs="*", help="chapters to verify (default: all)")
+    verify.add_argument("--seeds", type=int, default=1, help="verify seed offsets 1..SEEDS")
+    verify.add_argument(
+        "--onednn", action="store_true", help="also switch TensorFlow's oneDNN kernels on"
+    )
+    verify.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    verify.set_defaults(handler=command_verify)
 
     commands.add_parser("doctor", help="check the environment").set_defaults(handler=command_doctor)
 

@@ -14,6 +14,11 @@ from dataclasses import dataclass
 #: banner out of notebook outputs. They only work when set before TensorFlow
 #: is imported, which is why `import course_lib` never imports TensorFlow.
 QUIET_TENSORFLOW_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+#: The environment variable that moves every seed of a run at once (default 0).
+SEED_OFFSET_VARIABLE = "COURSE_SEED"
+#: How far apart the seeds of two offsets lie, so that seeds 0, 1, 2 of one
+#: offset never coincide with seeds of another.
+SEED_STRIDE = 1000
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,7 @@ class Environment:
     """What `setup` detected and configured."""
 
     seed: int
+    seed_offset: int
     deterministic: bool
     tensorflow_version: str
     keras_version: str
@@ -41,9 +47,54 @@ class Environment:
             f"Keras {self.keras_version} ({self.backend} backend)",
             f"device: {device}",
             "Colab" if self.in_colab else "not Colab",
-            f"seed {self.seed}" + (", deterministic ops" if self.deterministic else ""),
+            f"seed {self.seed}"
+            + (f" (offset {self.seed_offset})" if self.seed_offset else "")
+            + (", deterministic ops" if self.deterministic else ""),
         ]
         return " | ".join(parts)
+
+
+def seed_offset() -> int:
+    """The seed offset of this run: the integer in `$COURSE_SEED`, 0 when unset.
+
+    Raises:
+        ValueError: when the variable is set to something other than an integer.
+    """
+    value = os.environ.get(SEED_OFFSET_VARIABLE, "").strip() or "0"
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(
+            f"{SEED_OFFSET_VARIABLE} must be an integer seed offset, got {value!r}"
+        ) from None
+
+
+def seed(number: int = 0) -> int:
+    """The seed numbered `number` in this run: `number + 1000 * $COURSE_SEED`.
+
+    Every random choice in a chapter (weights, data splits, shuffles, dropout
+    masks, sampled data) takes its seed from this one helper, so a single
+    variable moves all of them: `COURSE_SEED=1 course run 02` re-runs chapter
+    02 with other seeds, which is how the course checks that each claim is a
+    property of the method and not of one lucky draw. With the variable unset,
+    `seed(n)` is `n`.
+
+    Example:
+        >>> import os
+        >>> from course_lib import seed
+        >>> os.environ.pop("COURSE_SEED", None) and None
+        >>> seed(0), seed(7)
+        (0, 7)
+        >>> os.environ["COURSE_SEED"] = "2"
+        >>> seed(0), seed(7)
+        (2000, 2007)
+        >>> del os.environ["COURSE_SEED"]
+    """
+    return _shifted(number, seed_offset())
+
+
+def _shifted(number: int, offset: int) -> int:
+    return number + SEED_STRIDE * offset
 
 
 def quiet_tensorflow_logs() -> bool:
@@ -102,7 +153,8 @@ def setup(seed: int = 42, deterministic: bool = True, verbose: bool = True) -> E
 
     Args:
         seed: seed for Python's `random`, NumPy and TensorFlow
-            (through `keras.utils.set_random_seed`).
+            (through `keras.utils.set_random_seed`), moved by the seed offset
+            in `$COURSE_SEED` like every seed of the course (see `seed`).
         deterministic: also call `tf.config.experimental.enable_op_determinism()`,
             so that a run gives the same bits on the same kind of machine.
         verbose: print the one-line report.
@@ -134,11 +186,13 @@ def setup(seed: int = 42, deterministic: bool = True, verbose: bool = True) -> E
             f"This course needs Keras 3, found Keras {keras.__version__}. "
             'Run: pip install --upgrade "keras>=3.8"'
         )
-    keras.utils.set_random_seed(seed)
+    offset = seed_offset()
+    keras.utils.set_random_seed(_shifted(seed, offset))
     if deterministic:
         tf.config.experimental.enable_op_determinism()
     env = Environment(
         seed=seed,
+        seed_offset=offset,
         deterministic=deterministic,
         tensorflow_version=tf.__version__,
         keras_version=keras.__version__,

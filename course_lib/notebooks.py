@@ -22,15 +22,19 @@ from pathlib import Path
 
 import nbformat
 
+from course_lib.claims import HOLDS
 from course_lib.environment import QUIET_TENSORFLOW_ENV
 
 #: The environment every recording and test run gives its kernel.
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 KERNEL_ENV.update(QUIET_TENSORFLOW_ENV)
-#: Tag of cells whose printed output states a measured, checked result.
-RESULT_TAG = "result"
-#: nbval's tag for output that differs from machine to machine (timings): such
-#: output is not compared, and not committed either, so files stay stable.
+#: Tag of cells whose output comes out of training or random sampling: it
+#: differs from one CPU (and one seed offset) to the next, so nbval does not
+#: compare it; it is committed, so a reader sees what the recording run measured.
+MEASURED_TAG = "measured"
+#: nbval's tag for output that depends on the machine's speed (timings): not
+#: compared, and not committed either, so re-recording leaves files unchanged.
+#: Only a cell that reads a clock (or prints what one measured) may carry it.
 IGNORED_OUTPUT_TAG = "nbval-ignore-output"
 KEPT_CELL_METADATA = ("tags",)
 NOTEBOOK_METADATA = {
@@ -52,11 +56,16 @@ def write(notebook: nbformat.NotebookNode, path: Path) -> None:
     Path(path).write_text(dumps(notebook), encoding="utf-8")
 
 
+def tags(cell: nbformat.NotebookNode) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
 def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Keep outputs and execution counts; drop timings and editor metadata.
 
     Outputs of cells tagged `nbval-ignore-output` are dropped too: they are
     machine-dependent by definition, and a learner sees them on their own run.
+    Consecutive chunks of one output stream are joined into one.
     """
     notebook = copy.deepcopy(notebook)
     notebook.metadata = copy.deepcopy(NOTEBOOK_METADATA)
@@ -69,17 +78,36 @@ def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.pop("outputs", None)
             cell.pop("execution_count", None)
             continue
-        if IGNORED_OUTPUT_TAG in cell.metadata.get("tags", []):
+        if IGNORED_OUTPUT_TAG in tags(cell):
             cell.outputs = []
+        cell.outputs = _merged_streams(cell.outputs)
         for output in cell.outputs:
             if "metadata" in output:
                 output.metadata = {}
     return notebook
 
 
-def kernel_env() -> dict[str, str]:
-    """This process's environment plus the reproducibility settings."""
-    return {**os.environ, **KERNEL_ENV}
+def _merged_streams(outputs: list) -> list:
+    """Join consecutive chunks of one stream: how a kernel splits what a cell
+    prints into messages depends on timing, and must not change the file."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
+def kernel_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment plus the reproducibility settings and `overrides`."""
+    return {**os.environ, **KERNEL_ENV, **(overrides or {})}
 
 
 def execute(
@@ -88,8 +116,12 @@ def execute(
     cell_timeout: int = 300,
     allow_errors: bool = False,
     kernel_stderr: int | None = subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
 ) -> nbformat.NotebookNode:
     """Run every cell in a new kernel; the kernel is shut down afterwards.
+
+    `env` adds to (or overrides) the kernel's environment, e.g.
+    `{"COURSE_SEED": "1"}` to move every seed of the run.
 
     The kernel process's own stderr (its start-up warnings, native logs
     written before a cell runs) goes to `kernel_stderr`; what cells print is
@@ -109,17 +141,23 @@ def execute(
         allow_errors=allow_errors,
         resources={"metadata": {"path": str(working_dir)}},
     )
-    client.execute(env=kernel_env(), cwd=str(working_dir), stderr=kernel_stderr)
+    client.execute(env=kernel_env(env), cwd=str(working_dir), stderr=kernel_stderr)
     return notebook
 
 
 def result_lines(notebook: nbformat.NotebookNode) -> list[str]:
-    """Printed text of the cells tagged `result`: the chapter's measurements."""
+    """What a chapter measured and claimed: the printed text of its `measured`
+    cells and the lines of its claims that held."""
     lines = []
     for cell in notebook.cells:
-        if cell.cell_type != "code" or RESULT_TAG not in cell.metadata.get("tags", []):
+        if cell.cell_type != "code":
             continue
         for output in cell.outputs:
-            if output.output_type == "stream" and output.name == "stdout":
-                lines.extend(output.text.rstrip("\n").splitlines())
+            if output.output_type != "stream" or output.name != "stdout":
+                continue
+            printed = output.text.rstrip("\n").splitlines()
+            if MEASURED_TAG in tags(cell):
+                lines.extend(printed)
+            else:
+                lines.extend(line for line in printed if line.startswith(HOLDS))
     return lines

@@ -38,7 +38,8 @@ def _tiny_course(tmp_path):
         "notebooks/99_tiny.ipynb",
         [
             ("code", "answer = 6 * 7", []),
-            ("code", "print(f'measured: {answer}')\nassert answer == 42", ["result"]),
+            ("code", "print(f'measured: {answer}')", ["measured"]),
+            ("code", "from course_lib import claim\nclaim('the answer is 42', answer == 42)", []),
             ("code", "print('not a result')", []),
         ],
     )
@@ -51,7 +52,8 @@ def test_run_executes_headless_and_prints_checked_results(tmp_path, monkeypatch,
     out_dir = tmp_path / "runs"
     assert main(["run", "99", "--out", str(out_dir)]) == 0
     printed = capsys.readouterr().out
-    assert "  measured: 42" in printed and "not a result" not in printed
+    assert "  measured: 42" in printed and "  holds: the answer is 42" in printed
+    assert "not a result" not in printed
     assert "chapter 99 (notebook) ran in" in printed
     executed = notebooks.read(out_dir / "99_tiny.ipynb")
     assert executed.cells[2].outputs[0].text == "measured: 42\n"

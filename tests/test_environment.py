@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 import course_lib
-from course_lib.environment import QUIET_TENSORFLOW_ENV, Environment
+from course_lib.environment import (
+    QUIET_TENSORFLOW_ENV,
+    SEED_OFFSET_VARIABLE,
+    SEED_STRIDE,
+    Environment,
+)
 
 
 def test_setup_reports_and_returns_what_it_found(capsys):
@@ -75,3 +80,40 @@ def test_setup_keeps_native_tensorflow_logs_off_stderr():
     )
     assert result.stdout.strip() == "done"
     assert result.stderr == ""
+
+
+def test_seed_is_the_number_itself_without_an_offset(monkeypatch):
+    monkeypatch.delenv(SEED_OFFSET_VARIABLE, raising=False)
+    assert [course_lib.seed(n) for n in (0, 1, 42)] == [0, 1, 42]
+
+
+def test_an_offset_moves_every_seed_apart_from_every_other_offset(monkeypatch):
+    seen = set()
+    for offset in range(4):
+        monkeypatch.setenv(SEED_OFFSET_VARIABLE, str(offset))
+        seeds = {course_lib.seed(n) for n in range(10)}
+        assert len(seeds) == 10 and not seeds & seen
+        seen |= seeds
+
+
+def test_setup_moves_its_seed_with_the_offset_and_says_so(monkeypatch, capsys):
+    monkeypatch.setenv(SEED_OFFSET_VARIABLE, "1")
+    env = course_lib.setup(seed=5)
+    moved = np.random.rand(3)
+    monkeypatch.delenv(SEED_OFFSET_VARIABLE)
+    course_lib.setup(seed=5 + SEED_STRIDE)
+    same = np.random.rand(3)
+    course_lib.setup(seed=5)
+    default = np.random.rand(3)
+    assert env.seed == 5 and env.seed_offset == 1
+    np.testing.assert_array_equal(moved, same)
+    assert not np.array_equal(moved, default)
+    lines = capsys.readouterr().out.splitlines()
+    assert "seed 5 (offset 1), deterministic" in lines[0]
+    assert "seed 1005, deterministic" in lines[1] and "offset" not in lines[2]
+
+
+def test_a_malformed_offset_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv(SEED_OFFSET_VARIABLE, "one")
+    with pytest.raises(ValueError, match="COURSE_SEED must be an integer"):
+        course_lib.seed(0)

@@ -19,7 +19,8 @@ from course_lib.grading.values import encode
 from tests import grading_corpus
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.slow
+# One worker grades the corpus once for the whole module.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader-corpus")]
 SANDBOX = Sandbox.available()
 FAST = {"cell_timeout": 10.0, "submission_timeout": 120.0, "memory_mb": 2048}
 
