@@ -1,5 +1,5 @@
 """Test-wide settings: the kernel environment the notebooks were recorded with,
-nbval's reading of the `measured` tag, and how notebooks spread over workers.
+and nbval's reading of the `measured` tag.
 
 nbval starts each notebook's kernel from this process, so the variables set
 here (PYTHONHASHSEED, quiet TensorFlow logs, inline Matplotlib) reach it.
@@ -8,7 +8,6 @@ here (PYTHONHASHSEED, quiet TensorFlow logs, inline Matplotlib) reach it.
 import os
 
 import nbval.plugin
-import pytest
 
 from course_lib.notebooks import KERNEL_ENV, MEASURED_TAG
 
@@ -17,11 +16,10 @@ os.environ.update(KERNEL_ENV)
 nbval.plugin.metadata_tags[MEASURED_TAG] = ("check", False)
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Notebook cells run a kernel: mark them slow, so `-m "not slow"` skips them,
-    and keep each notebook's cells on one xdist worker (`--dist loadgroup`)."""
+    """Notebook cells run a kernel: mark them slow, so `-m "not slow"` skips them."""
+    import pytest
+
     for item in items:
         if str(item.fspath).endswith(".ipynb"):
             item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group(str(item.fspath)))

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PARTS = [
     ("nbval: chapters", lambda cls, name: cls.startswith("notebooks.")),
     ("nbval: solutions", lambda cls, name: cls.startswith("solutions.")),
-    ("seed-offset runs", lambda cls, name: "holds_under_another_seed_offset" in name),
+    ("seed-offset runs", lambda cls, name: ".TestSeedOffset_" in cls),
     ("grader: hostile corpus", lambda cls, name: cls == "tests.test_grader"),
     ("exercise notebooks", lambda cls, name: cls == "tests.test_assignments"),
     ("unit tests", lambda cls, name: True),

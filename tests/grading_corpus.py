@@ -162,7 +162,7 @@ CASES = [
         solution_with(
             standardize=(
                 "def standardize(x_train, x_other):\n    hoard = []\n    while True:\n"
-                "        hoard.append(bytearray(5 * 10**8))\n"
+                "        hoard.append(bytearray(4 * 10**9))\n"
             )
         ),
         expect(standardize=("error", 0.0)),

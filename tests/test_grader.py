@@ -10,7 +10,6 @@ import threading
 
 import pytest
 
-from course_lib.chapters import chapters
 from course_lib.grading.batch import BatchOptions, grade_batch
 from course_lib.grading.cases import get_exercise
 from course_lib.grading.grader import STATUSES, load_assignment, probes_path
@@ -19,8 +18,7 @@ from course_lib.grading.values import encode
 from tests import grading_corpus
 from tests.helpers import ROOT
 
-# One worker grades the corpus once for the whole module.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader-corpus")]
+pytestmark = pytest.mark.slow
 SANDBOX = Sandbox.available()
 FAST = {"cell_timeout": 10.0, "submission_timeout": 120.0, "memory_mb": 2048}
 
@@ -116,68 +114,6 @@ def test_grades_csv_has_one_row_per_submission_and_exercise(corpus):
 def test_summary_table_is_printed(corpus):
     assert "submission" in corpus["log"] and "correct" in corpus["log"]
     assert "4/4" in corpus["log"]
-
-
-def _two_submissions(tmp_path):
-    hand_ins = tmp_path / "hand-ins"
-    hand_ins.mkdir()
-    for case in grading_corpus.CASES:
-        if case.name in ("correct", "blank"):
-            case.write(hand_ins / f"{case.name}.ipynb", {})
-    return hand_ins
-
-
-def test_an_interrupted_batch_resumes_without_losing_anything(tmp_path, monkeypatch):
-    hand_ins, out = _two_submissions(tmp_path), tmp_path / "graded"
-    options = BatchOptions(out_dir=out, **FAST)
-    grade_batch("00", [hand_ins], options, root=ROOT, stream=io.StringIO())
-    # As if killed while grading "blank": its result is missing, a stray temporary remains.
-    (out / "submissions" / "blank.json").unlink()
-    (out / "submissions" / ".blank.json.abc123").write_text("{half writ")
-    log = io.StringIO()
-    records = grade_batch("00", [hand_ins], options, root=ROOT, stream=log)
-    assert "1 submission(s) already graded" in log.getvalue()
-    assert sorted(r["submission"] for r in records) == ["blank", "correct"]
-    assert (out / "submissions" / "blank.json").exists()
-    rows = (out / "grades.csv").read_text().splitlines()
-    assert len(rows) == 1 + 2 * len(grading_corpus.EXERCISES)
-
-
-def test_without_bubblewrap_it_says_so_once_and_still_grades(tmp_path, monkeypatch):
-    monkeypatch.setattr(Sandbox, "available", staticmethod(lambda: False))
-    log = io.StringIO()
-    records = grade_batch(
-        "00",
-        [_two_submissions(tmp_path)],
-        BatchOptions(out_dir=tmp_path / "graded", workers=2, **FAST),
-        root=ROOT,
-        stream=log,
-    )
-    assert log.getvalue().count("bubblewrap (bwrap) is not installed") == 1
-    points = {r["submission"]: (r["points"], r["sandbox"]) for r in records}
-    assert points == {"correct": (4, "none"), "blank": (0, "none")}
-
-
-@pytest.mark.parametrize(
-    "chapter", [c for c in chapters(ROOT) if c.exercise], ids=lambda c: c.number
-)
-def test_release_grades_to_zero_and_solution_to_full_marks(chapter, tmp_path):
-    hand_ins = tmp_path / "hand-ins"
-    hand_ins.mkdir()
-    (hand_ins / "as_released.ipynb").write_text(chapter.exercise.read_text())
-    (hand_ins / "solution.ipynb").write_text(chapter.solution.read_text())
-    records = grade_batch(
-        chapter.number,
-        [hand_ins],
-        BatchOptions(out_dir=tmp_path / "graded", workers=2, **FAST),
-        root=ROOT,
-        stream=io.StringIO(),
-    )
-    by_name = {r["submission"]: r for r in records}
-    released = by_name["as_released"]
-    assert released["points"] == 0
-    assert {g["status"] for g in released["exercises"]} == {"not_attempted"}
-    assert by_name["solution"]["points"] == by_name["solution"]["max_points"] > 0
 
 
 def test_probes_are_not_the_public_cases():
