@@ -26,7 +26,10 @@ PARTS = [
     ("nbval: chapters", lambda cls, name: cls.startswith("notebooks.")),
     ("nbval: solutions", lambda cls, name: cls.startswith("solutions.")),
     ("seed-offset runs", lambda cls, name: ".TestSeedOffset_" in cls),
-    ("grader: hostile corpus", lambda cls, name: cls == "tests.test_grader"),
+    (
+        "grader: corpus and batches",
+        lambda cls, name: cls in ("tests.test_grader", "tests.test_batch"),
+    ),
     ("exercise notebooks", lambda cls, name: cls == "tests.test_assignments"),
     ("unit tests", lambda cls, name: True),
 ]
