@@ -81,3 +81,19 @@ def test_console_script_is_installed():
     script = Path(sys.executable).with_name("course")
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "doctor" in result.stdout
+
+
+@pytest.mark.slow
+def test_verify_reruns_under_an_offset_and_reports_a_measured_cell_that_did_not_move(
+    tmp_path, monkeypatch, capsys
+):
+    # The tiny chapter's `measured` cell prints 42 under every seed: verify says so.
+    course = _tiny_course(tmp_path / "course")
+    path = course / "notebooks" / "99_tiny.ipynb"
+    notebooks.write(notebooks.execute(notebooks.read(path), tmp_path), path)
+    monkeypatch.setenv("COURSE_ROOT", str(course))
+    assert main(["verify", "99", "--seeds", "1"]) == 1
+    printed = capsys.readouterr().out
+    assert "99_tiny.ipynb (seed offset 1): 1 problem(s); 3 of 4 code cells compared" in printed
+    assert "is tagged 'measured' but printed exactly what was recorded" in printed
+    assert printed.rstrip().endswith("1 run(s) with problems")
