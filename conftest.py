@@ -9,7 +9,7 @@ import os
 
 import nbval.plugin
 
-from course_lib.notebooks import KERNEL_ENV, MEASURED_TAG
+from course_tools.notebooks import KERNEL_ENV, MEASURED_TAG
 
 os.environ.update(KERNEL_ENV)
 # A `measured` cell prints what training measured: nbval runs it, compares nothing.

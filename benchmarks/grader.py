@@ -20,11 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from course_lib import notebooks
-from course_lib.chapters import find_chapter
-from course_lib.grading.batch import BatchOptions, grade_batch
-from course_lib.grading.grader import load_assignment, reference_results
-from course_lib.grading.kernel import Limits, Sandbox
+from course_tools import notebooks
+from course_tools.chapters import find_chapter
+from course_tools.grading.batch import BatchOptions, grade_batch
+from course_tools.grading.grader import load_assignment, reference_results
+from course_tools.grading.kernel import Limits, Sandbox
 
 RESULTS = Path(__file__).parent / "results" / "grader.md"
 
@@ -46,7 +46,7 @@ def batch_seconds(assignment: str, hand_ins: Path, workers: int) -> float:
         grade_batch(
             assignment,
             [hand_ins],
-            BatchOptions(out_dir=Path(out), workers=workers),
+            BatchOptions(out_dir=Path(out), workers=workers, sandbox=Sandbox.available()),
             stream=io.StringIO(),
         )
         return time.perf_counter() - started

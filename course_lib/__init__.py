@@ -9,6 +9,8 @@ Example:
     '0.1.0'
 """
 
+import importlib
+
 from course_lib.claims import claim
 from course_lib.environment import Environment, seed, setup
 
@@ -17,10 +19,12 @@ __version__ = "0.1.0"
 __all__ = ["Environment", "__version__", "claim", "predict_with_uncertainty", "seed", "setup"]
 
 
-def __getattr__(name: str):
-    # Imported on first use: it needs Keras, and `import course_lib` must not.
-    if name == "predict_with_uncertainty":
-        from course_lib.uncertainty import predict_with_uncertainty
+#: Names imported on first use, with their module: they need Keras, and
+#: `import course_lib` must not import it.
+_LAZY = {"predict_with_uncertainty": "course_lib.uncertainty"}
 
-        return predict_with_uncertainty
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'course_lib' has no attribute {name!r}")

@@ -23,6 +23,8 @@ from typing import Any
 import keras
 import numpy as np
 
+from course_lib.training import layer_gradient_norms
+
 #: Activations whose units "saturate" (gradient near zero) at the tails, and
 #: the test for a saturated unit output.
 SATURATION_TESTS = {
@@ -64,25 +66,6 @@ def layer_activation_stats(model: keras.Model, x: np.ndarray) -> dict[str, dict[
                 "saturated": float(test(values).mean()) if test else float("nan"),
             }
     return stats
-
-
-def layer_gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """L2 norm of the loss gradient with respect to each watched layer's kernel.
-
-    Uses the compiled loss; TensorFlow backend (`tf.GradientTape`).
-    """
-    import tensorflow as tf
-
-    layers = watched_layers(model)
-    kernels = [layer.trainable_weights[0] for layer in layers]
-    with tf.GradientTape() as tape:
-        predictions = model(x, training=False)
-        loss = model.compute_loss(x=x, y=y, y_pred=predictions, training=False)
-    gradients = tape.gradient(loss, kernels)
-    return {
-        layer.name: float(tf.norm(gradient))
-        for layer, gradient in zip(layers, gradients, strict=True)
-    }
 
 
 class _EpochRecorder(keras.callbacks.Callback):
@@ -150,7 +133,9 @@ class GradientStats(_EpochRecorder):
         self.x_probe, self.y_probe = x_probe, y_probe
 
     def measure(self):
-        norms = layer_gradient_norms(self.model, self.x_probe, self.y_probe)
+        norms = layer_gradient_norms(
+            self.model, watched_layers(self.model), self.x_probe, self.y_probe
+        )
         return {name: {"gradient_norm": value} for name, value in norms.items()}
 
 

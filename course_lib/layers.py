@@ -58,7 +58,6 @@ class BatchNorm(keras.layers.Layer):
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.supports_masking = True
 
     def build(self, input_shape):
         axis = self.axis % len(input_shape)

@@ -1,7 +1,9 @@
 """Metrics Keras lacks.
 
-`ExpectedCalibrationError` is introduced in chapter 01 ("Loss functions and
-metrics").
+Calibration is introduced in chapter 01 ("Loss functions and metrics"). One
+binning rule, `calibration_bins`, serves the streaming
+`ExpectedCalibrationError` metric, the NumPy `expected_calibration_error`,
+`plots.plot_reliability_diagram` and chapter 01's `check`.
 
 Example:
     >>> import numpy as np
@@ -14,7 +16,74 @@ Example:
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
+
+
+def calibration_bins(y_true, y_pred, bins: int, dtype: str = "float64") -> tuple:
+    """Bin index, confidence and correctness of every prediction, as tensors.
+
+    The confidence `c` (the largest class probability) falls in bin
+    `min(floor(c * bins), bins - 1)`: equal-width bins on [0, 1], each closed
+    on the left, the last one closed on both sides.
+
+    Labels are integers (or one-hot vectors of the same shape as the
+    predictions); predictions are class probabilities `(n, classes)`, or for a
+    binary problem the probability of class 1, shape `(n,)` or `(n, 1)`.
+
+    Example:
+        >>> index, _, _ = calibration_bins(np.array([0, 0]), np.array([[0.7, 0.3], [0.3, 0.7]]), 10)
+        >>> ops.convert_to_numpy(index).tolist()
+        [7, 7]
+    """
+    y_pred = ops.convert_to_tensor(y_pred, dtype=dtype)
+    y_true = ops.convert_to_tensor(y_true)
+    if len(y_pred.shape) == 1 or y_pred.shape[-1] == 1:
+        positive = ops.reshape(y_pred, (-1,))
+        y_pred = ops.stack([1.0 - positive, positive], axis=-1)
+    if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == y_pred.shape[-1]:
+        y_true = ops.argmax(y_true, axis=-1)
+    labels = ops.cast(ops.reshape(y_true, (-1,)), "int32")
+    confidence = ops.max(y_pred, axis=-1)
+    correct = ops.cast(ops.equal(ops.cast(ops.argmax(y_pred, axis=-1), "int32"), labels), dtype)
+    bin_index = ops.minimum(ops.cast(confidence * bins, "int32"), bins - 1)
+    return bin_index, confidence, correct
+
+
+def reliability_table(y_true, probabilities, bins: int = 10) -> dict[str, np.ndarray]:
+    """Per bin: how many predictions, their mean confidence and their accuracy (NumPy).
+
+    Empty bins have count 0 and NaN means.
+
+    Example:
+        >>> table = reliability_table(np.array([1, 0]), np.array([[0.1, 0.9], [0.2, 0.8]]))
+        >>> table["count"][8:].tolist(), table["accuracy"][8:].tolist()
+        ([1, 1], [0.0, 1.0])
+    """
+    index, confidence, correct = (
+        ops.convert_to_numpy(part) for part in calibration_bins(y_true, probabilities, bins)
+    )
+    count = np.bincount(index, minlength=bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "count": count,
+            "confidence": np.bincount(index, confidence, minlength=bins) / count,
+            "accuracy": np.bincount(index, correct, minlength=bins) / count,
+        }
+
+
+def expected_calibration_error(y_true, probabilities, bins: int = 10) -> float:
+    """Binned expected calibration error of a whole set of predictions (NumPy).
+
+    Example:
+        >>> labels, probabilities = np.array([1, 0]), np.array([[0.1, 0.9], [0.2, 0.8]])
+        >>> round(expected_calibration_error(labels, probabilities), 3)
+        0.45
+    """
+    table = reliability_table(y_true, probabilities, bins)
+    filled = table["count"] > 0
+    gaps = np.abs(table["accuracy"][filled] - table["confidence"][filled])
+    return float(np.sum(table["count"][filled] * gaps) / np.sum(table["count"]))
 
 
 @keras.saving.register_keras_serializable(package="course_lib")
@@ -46,19 +115,7 @@ class ExpectedCalibrationError(keras.metrics.Metric):
         )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_pred = ops.convert_to_tensor(y_pred, dtype=self.dtype)
-        y_true = ops.convert_to_tensor(y_true)
-        if len(y_pred.shape) == 1 or y_pred.shape[-1] == 1:
-            positive = ops.reshape(y_pred, (-1,))
-            y_pred = ops.stack([1.0 - positive, positive], axis=-1)
-        if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == y_pred.shape[-1]:
-            y_true = ops.argmax(y_true, axis=-1)
-        labels = ops.cast(ops.reshape(y_true, (-1,)), "int32")
-        confidence = ops.max(y_pred, axis=-1)
-        correct = ops.cast(
-            ops.equal(ops.cast(ops.argmax(y_pred, axis=-1), "int32"), labels), self.dtype
-        )
-        bin_index = ops.minimum(ops.cast(confidence * self.bins, "int32"), self.bins - 1)
+        bin_index, confidence, correct = calibration_bins(y_true, y_pred, self.bins, self.dtype)
         in_bin = ops.one_hot(bin_index, self.bins, dtype=self.dtype)
         if sample_weight is not None:
             in_bin = in_bin * ops.reshape(ops.cast(sample_weight, self.dtype), (-1, 1))

@@ -175,19 +175,12 @@ def plot_reliability_diagram(y_true, probabilities, bins: int = 10, ax=None, lab
     Chapter 01. `probabilities` are class probabilities `(n, classes)` or, for a
     binary problem, the probability of class 1; `y_true` are integer labels.
     """
+    from course_lib.metrics import reliability_table
+
     ax = _axes(ax)
-    probabilities = np.asarray(probabilities, dtype="float64")
-    if probabilities.ndim == 1 or probabilities.shape[-1] == 1:
-        positive = probabilities.reshape(-1)
-        probabilities = np.stack([1 - positive, positive], axis=1)
-    confidence = probabilities.max(axis=1)
-    correct = probabilities.argmax(axis=1) == np.asarray(y_true).reshape(-1)
-    index = np.minimum((confidence * bins).astype(int), bins - 1)
-    centres, accuracies = [], []
-    for b in range(bins):
-        if (index == b).any():
-            centres.append(confidence[index == b].mean())
-            accuracies.append(correct[index == b].mean())
+    table = reliability_table(y_true, probabilities, bins)
+    filled = table["count"] > 0
+    centres, accuracies = table["confidence"][filled], table["accuracy"][filled]
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfect calibration")
     ax.plot(centres, accuracies, "o-", label=label or "model")
     ax.set_xlabel("confidence (mean predicted probability in bin)")

@@ -100,3 +100,22 @@ def train_loop(
             x_val, y_val = validation_data
             logs["val_loss"].append(float(validation_loss(x_val, y_val)))
     return logs
+
+
+def layer_gradient_norms(
+    model: keras.Model, layers: list[keras.layers.Layer], x: np.ndarray, y: np.ndarray
+) -> dict[str, float]:
+    """L2 norm of the loss gradient with respect to each layer's kernel (its first weight).
+
+    Uses the model's compiled loss on `(x, y)` in inference mode. Introduced in
+    chapter 02, where `callbacks.GradientStats` records it every epoch.
+    """
+    kernels = [layer.trainable_weights[0] for layer in layers]
+    with tf.GradientTape() as tape:
+        predictions = model(x, training=False)
+        loss = model.compute_loss(x=x, y=y, y_pred=predictions, training=False)
+    gradients = tape.gradient(loss, kernels)
+    return {
+        layer.name: float(tf.norm(gradient))
+        for layer, gradient in zip(layers, gradients, strict=True)
+    }

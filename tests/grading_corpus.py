@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib import exercises, notebooks
+from course_tools import exercises, notebooks
 from tests.helpers import ROOT
 
 SOLUTION = ROOT / "solutions" / "00_training_loop.ipynb"
@@ -38,9 +38,17 @@ def expect(default: tuple[str, float] = ("ok", 1.0), **overrides) -> dict:
 
 def solution_with(**answers: str) -> Callable[[Path, dict], None]:
     """The solution notebook with some answer cells replaced; `{key}` takes context[key]."""
+    return _with_answers(SOLUTION, answers)
 
+
+def release_with(**answers: str) -> Callable[[Path, dict], None]:
+    """The released exercise (nothing answered) with some answer cells replaced."""
+    return _with_answers(RELEASE, answers)
+
+
+def _with_answers(base: Path, answers: dict[str, str]) -> Callable[[Path, dict], None]:
     def write(path: Path, context: dict) -> None:
-        notebook = notebooks.read(SOLUTION)
+        notebook = notebooks.read(base)
         for cell in notebook.cells:
             exercise = exercises.exercise_id(cell)
             if exercise in answers:
@@ -218,9 +226,9 @@ CASES = [
         "check_patched",
         solution_with(
             polynomial_features=(
-                "import course_lib.grading.feedback as feedback\n"
+                "import course_lib.checks.feedback as feedback\n"
                 "feedback.evaluate = lambda *args, **kwargs: None\n"
-                "import course_lib.grading.kernel_side as kernel_side\n"
+                "import course_tools.grading.kernel_side as kernel_side\n"
                 "kernel_side.encode = lambda value: {'array': [0.0], 'shape': [1]}\n"
                 + POLY
                 + "    return x\n"
@@ -257,10 +265,29 @@ CASES = [
                 "for path in ['{solution}', '{probes}']:\n"
                 "    source = open(path).read()\n"
                 "cells = json.loads(open('{solution}').read())['cells']\n"
-                "exec(''.join(cells[5]['source']))\n"
+                "exec(next(''.join(c['source']) for c in cells\n"
+                "          if 'exercise:standardize' in c['metadata'].get('tags', [])))\n"
             )
         ),
         expect(standardize=("error", 0.0)),
+        needs_sandbox=True,
+    ),
+    Case(
+        # Without a sandbox this submission scored every exercise: it finds the
+        # course through the installed package and runs the solution's answers.
+        "finds_solutions_through_the_package",
+        release_with(
+            polynomial_features=(
+                "import json, pathlib\n"
+                "import course_lib\n"
+                "root = pathlib.Path(course_lib.__file__).resolve().parents[1]\n"
+                "solution = root / 'solutions' / '00_training_loop.ipynb'\n"
+                "for cell in json.loads(solution.read_text())['cells']:\n"
+                "    if any(t.startswith('exercise:') for t in cell['metadata'].get('tags', [])):\n"
+                "        exec(''.join(cell['source']))\n"
+            )
+        ),
+        expect(("not_attempted", 0.0), polynomial_features=("error", 0.0)),
         needs_sandbox=True,
     ),
     Case(

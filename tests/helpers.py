@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib.chapters import colab_badge
+from course_tools.chapters import colab_badge
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

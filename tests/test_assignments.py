@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from course_lib import notebooks
+from course_tools import notebooks
 from tests.helpers import EXERCISES
 
 

@@ -1,4 +1,4 @@
-"""Every docstring example in course_lib runs and prints what it says."""
+"""Every docstring example in course_lib and course_tools runs and prints what it says."""
 
 import doctest
 import importlib
@@ -7,15 +7,17 @@ import pkgutil
 import pytest
 
 import course_lib
+import course_tools
 
 MODULES = sorted(
     module.name
-    for module in pkgutil.walk_packages(course_lib.__path__, prefix="course_lib.")
-    if module.name != "course_lib.cli"
+    for package in (course_lib, course_tools)
+    for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
+    if module.name != "course_tools.cli"
 )
 
 
-@pytest.mark.parametrize("name", ["course_lib", *MODULES])
+@pytest.mark.parametrize("name", ["course_lib", "course_tools", *MODULES])
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from course_lib import exercises, notebooks, verify
-from course_lib.chapters import BADGE_PATTERN, colab_url
 from course_lib.claims import HOLDS
+from course_tools import exercises, notebooks, verify
+from course_tools.chapters import BADGE_PATTERN, colab_url
 from tests.helpers import CHAPTER_NOTEBOOKS, EXERCISES, ROOT, SOLUTIONS
 
 RECORDED = CHAPTER_NOTEBOOKS + SOLUTIONS
@@ -83,7 +83,7 @@ def test_chapters_show_what_they_measured_and_pin_it_with_claims(path):
     # Measured numbers sit in `measured` cells, recorded so a reader sees them;
     # what they show is pinned by claims, printed in compared cells. (That the
     # compared cells hold no measured number is checked by running each chapter
-    # under another seed offset: tests/test_verify.py.)
+    # under another seed offset: tests/test_seed_offsets.py.)
     cells = _code_cells(notebooks.read(path))
     measured = [c for c in cells if notebooks.MEASURED_TAG in notebooks.tags(c)]
     assert len(measured) >= 3 and all(c.outputs for c in measured)

@@ -5,7 +5,7 @@ import subprocess
 
 import tomllib
 
-from course_lib.chapters import chapters, colab_url
+from course_tools.chapters import chapters, colab_url
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text()

@@ -1,0 +1,190 @@
+"""Public cases of chapter 01's exercises ("Loss functions and metrics").
+
+References are Keras's losses (per example, `reduction=None`), scikit-learn's
+metrics, or small literal values; never a copy of the solution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.checks.cases import Case, Exercise
+from course_lib.checks.values import compare_values
+
+
+def _against_keras(make_loss):
+    def verify(result, args) -> str | None:
+        y_true, y_pred, parameter = args
+        expected = make_loss(parameter)(y_true, y_pred)
+        return compare_values(result, np.asarray(expected), rtol=1e-5, atol=1e-6)
+
+    return verify
+
+
+def _regression(seed: int) -> tuple:
+    rng = np.random.default_rng(seed)
+    return (
+        rng.normal(0, 2, (20, 3)).astype("float32"),
+        rng.normal(0, 2, (20, 3)).astype("float32"),
+    )
+
+
+def _huber(delta):
+    import keras
+
+    return keras.losses.Huber(delta=delta, reduction=None)
+
+
+HUBER_LOSS = Exercise(
+    id="huber_loss",
+    hint="with e = |y_pred - y_true|: 0.5 * e**2 where e <= delta, delta * (e - 0.5 * delta) "
+    "elsewhere; then the mean over axis -1.",
+    public_cases=(
+        Case(
+            "small and large errors, literal",
+            lambda: (np.array([[0.0, 0.0]]), np.array([[0.5, 3.0]]), 1.0),
+            lambda result, args: compare_values(result, [(0.125 + 2.5) / 2]),
+        ),
+        Case(
+            "same as keras.losses.Huber(delta=1)",
+            lambda: (*_regression(1), 1.0),
+            _against_keras(_huber),
+        ),
+        Case(
+            "same as keras.losses.Huber(delta=0.3)",
+            lambda: (*_regression(2), 0.3),
+            _against_keras(_huber),
+        ),
+    ),
+)
+
+
+def _focal(gamma):
+    import keras
+
+    return keras.losses.BinaryFocalCrossentropy(gamma=gamma, reduction=None)
+
+
+def _binary(seed: int, n: int) -> tuple:
+    rng = np.random.default_rng(seed)
+    return (
+        rng.integers(0, 2, (n, 1)).astype("float32"),
+        rng.uniform(0.01, 0.99, (n, 1)).astype("float32"),
+    )
+
+
+BINARY_FOCAL_LOSS = Exercise(
+    id="binary_focal_loss",
+    hint="p_t = p where y = 1 and 1 - p where y = 0; loss = -(1 - p_t)**gamma * log(p_t), "
+    "averaged over the last axis.",
+    public_cases=(
+        Case(
+            "gamma 0 is cross-entropy, literal",
+            lambda: (np.array([[1.0]]), np.array([[0.5]]), 0.0),
+            lambda result, args: compare_values(result, [np.log(2.0)]),
+        ),
+        Case(
+            "same as keras BinaryFocalCrossentropy(gamma=2)",
+            lambda: (*_binary(3, 30), 2.0),
+            _against_keras(_focal),
+        ),
+        Case(
+            "same as keras BinaryFocalCrossentropy(gamma=5)",
+            lambda: (*_binary(4, 30), 5.0),
+            _against_keras(_focal),
+        ),
+    ),
+)
+
+
+def _verify_ece(result, args) -> str | None:
+    from course_lib.metrics import expected_calibration_error
+
+    return compare_values(result, expected_calibration_error(*args), rtol=1e-5, atol=1e-6)
+
+
+EXPECTED_CALIBRATION_ERROR = Exercise(
+    id="expected_calibration_error",
+    hint="confidence = max probability; bin it into `bins` equal-width bins on [0, 1]; "
+    "sum over bins of (share of examples) * |accuracy - mean confidence|.",
+    public_cases=(
+        Case(
+            "two predictions in two bins, literal",
+            lambda: (np.array([1, 0]), np.array([[0.1, 0.9], [0.2, 0.8]]), 10),
+            lambda result, args: compare_values(result, 0.45),
+        ),
+        Case(
+            "random predictions, 10 bins",
+            lambda: (
+                np.random.default_rng(5).integers(0, 3, 200),
+                np.random.default_rng(6).dirichlet(np.ones(3), 200),
+                10,
+            ),
+            _verify_ece,
+        ),
+        Case(
+            "confidences 0.3, 0.6 and 0.7 sit on bin edges: each opens its bin",
+            lambda: (
+                np.array([1, 0, 2, 1, 0, 0, 4]),
+                np.array(
+                    [
+                        [0.25, 0.2, 0.2, 0.2, 0.15],
+                        [0.3, 0.2, 0.2, 0.2, 0.1],
+                        [0.35, 0.2, 0.2, 0.15, 0.1],
+                        [0.1, 0.6, 0.1, 0.1, 0.1],
+                        [0.1, 0.1, 0.65, 0.1, 0.05],
+                        [0.7, 0.1, 0.1, 0.05, 0.05],
+                        [0.05, 0.05, 0.05, 0.1, 0.75],
+                    ]
+                ),
+                10,
+            ),
+            _verify_ece,
+        ),
+        Case(
+            "a perfectly confident, always right model has ECE 0",
+            lambda: (np.array([0, 1, 2]), np.eye(3), 5),
+            lambda result, args: compare_values(result, 0.0),
+        ),
+    ),
+)
+
+
+def _verify_f1(result, args) -> str | None:
+    from sklearn.metrics import f1_score
+
+    return compare_values(result, f1_score(*args, zero_division=0.0), rtol=1e-6, atol=1e-9)
+
+
+F1_SCORE = Exercise(
+    id="f1_score",
+    hint="precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2 P R / (P + R); "
+    "return 0.0 when TP is 0.",
+    public_cases=(
+        Case(
+            "literal: TP 2, FP 1, FN 1",
+            lambda: (np.array([1, 1, 1, 0, 0]), np.array([1, 1, 0, 1, 0])),
+            lambda result, args: compare_values(result, 2 / 3),
+        ),
+        Case(
+            "same as sklearn.metrics.f1_score",
+            lambda: (
+                np.random.default_rng(7).integers(0, 2, 100),
+                np.random.default_rng(8).integers(0, 2, 100),
+            ),
+            _verify_f1,
+        ),
+        Case(
+            "no positive predicted gives 0",
+            lambda: (np.array([1, 0, 1]), np.zeros(3, int)),
+            _verify_f1,
+        ),
+    ),
+)
+
+EXERCISES = (
+    HUBER_LOSS,
+    BINARY_FOCAL_LOSS,
+    EXPECTED_CALIBRATION_ERROR,
+    F1_SCORE,
+)

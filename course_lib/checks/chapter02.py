@@ -1,0 +1,148 @@
+"""Public cases of chapter 02's exercises ("Weight initialisation").
+
+References are Keras's own initialisers (sampled), small literal values, or
+a Monte-Carlo run of a real stack of layers; never a copy of the solution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.checks.cases import Case, Exercise
+from course_lib.checks.values import compare_values
+
+
+def _expect_pair(expected: tuple[int, int]):
+    def verify(result, args) -> str | None:
+        if not isinstance(result, tuple | list) or len(result) != 2:
+            return "expected a pair (fan_in, fan_out)"
+        return compare_values(result, expected, rtol=0, atol=0)
+
+    return verify
+
+
+COMPUTE_FANS = Exercise(
+    id="compute_fans",
+    hint="dense (in, out): fans are in and out; convolution (*window, in, out): multiply "
+    "both by the product of the window sizes.",
+    public_cases=(
+        Case("dense kernel (64, 10)", lambda: ((64, 10),), _expect_pair((64, 10))),
+        Case(
+            "2-D convolution (3, 3, 16, 32)",
+            lambda: ((3, 3, 16, 32),),
+            _expect_pair((144, 288)),
+        ),
+        Case("1-D convolution (5, 4, 8)", lambda: ((5, 4, 8),), _expect_pair((20, 40))),
+    ),
+)
+
+
+def _verify_limit_against_keras(result, args) -> str | None:
+    import keras
+
+    fan_in, fan_out = args
+    sample = keras.ops.convert_to_numpy(keras.initializers.GlorotUniform(seed=0)((fan_in, fan_out)))
+    if not isinstance(result, int | float | np.floating):
+        return f"expected a number, got {type(result).__name__}"
+    if sample.max() > result * 1.000001:
+        return f"keras.initializers.GlorotUniform drew {sample.max():.4f}, above your limit"
+    if sample.max() < 0.98 * result:
+        return f"your limit {result:.4f} is larger than what GlorotUniform draws up to"
+    return None
+
+
+GLOROT_UNIFORM_LIMIT = Exercise(
+    id="glorot_uniform_limit",
+    hint="Var(W) = 2 / (fan_in + fan_out) and a uniform on [-limit, limit] has variance "
+    "limit**2 / 3.",
+    public_cases=(
+        Case(
+            "fan_in = fan_out = 3 gives limit 1",
+            lambda: (3, 3),
+            lambda result, args: compare_values(result, 1.0),
+        ),
+        Case(
+            "dense (300, 200), same as keras GlorotUniform",
+            lambda: (300, 200),
+            _verify_limit_against_keras,
+        ),
+        Case(
+            "dense (64, 1000), same as keras GlorotUniform",
+            lambda: (64, 1000),
+            _verify_limit_against_keras,
+        ),
+    ),
+)
+
+
+def _simulated_variance(args) -> float:
+    """Push unit-variance inputs through real random layers and measure."""
+    input_variance, fan_in, weight_variance, depth, relu = args
+    rng = np.random.default_rng(0)
+    signal = rng.normal(0, np.sqrt(input_variance), (4000, fan_in))
+    for layer in range(depth):
+        if relu and layer > 0:
+            signal = np.maximum(signal, 0)
+        weights = rng.normal(0, np.sqrt(weight_variance), (fan_in, fan_in))
+        signal = signal @ weights
+    return float(signal.var())
+
+
+def _verify_propagation(result, args) -> str | None:
+    if not isinstance(result, int | float | np.floating):
+        return f"expected a number, got {type(result).__name__}"
+    simulated = _simulated_variance(args)
+    if not 0.85 < result / simulated < 1.15:
+        return f"a simulated network gives about {simulated:.4g}, you returned {result:.4g}"
+    return None
+
+
+PROPAGATE_VARIANCE = Exercise(
+    id="propagate_variance",
+    hint="each layer multiplies the variance by fan_in * weight_variance; a ReLU before "
+    "a layer (all but the first) halves the second moment it passes on.",
+    public_cases=(
+        Case(
+            "linear, Var(w) = 1/fan_in keeps the variance",
+            lambda: (1.0, 100, 0.01, 5, False),
+            _verify_propagation,
+        ),
+        Case(
+            "linear, Var(w) too large explodes",
+            lambda: (1.0, 100, 0.02, 4, False),
+            _verify_propagation,
+        ),
+        Case(
+            "ReLU with He, Var(w) = 2/fan_in",
+            lambda: (2.0, 200, 0.01, 6, True),
+            _verify_propagation,
+        ),
+    ),
+)
+
+
+def _expect_text(expected: str):
+    def verify(result, args) -> str | None:
+        if result != expected:
+            return f"for {args[0]!r} expected {expected!r}, got {result!r}"
+        return None
+
+    return verify
+
+
+INIT_FOR_ACTIVATION = Exercise(
+    id="init_for_activation",
+    hint="ReLU-like activations need He, SELU needs LeCun, the saturating ones Glorot.",
+    public_cases=(
+        Case("relu", lambda: ("relu",), _expect_text("he")),
+        Case("tanh", lambda: ("tanh",), _expect_text("glorot")),
+        Case("selu", lambda: ("selu",), _expect_text("lecun")),
+    ),
+)
+
+EXERCISES = (
+    COMPUTE_FANS,
+    GLOROT_UNIFORM_LIMIT,
+    PROPAGATE_VARIANCE,
+    INIT_FOR_ACTIVATION,
+)

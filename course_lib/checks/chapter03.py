@@ -1,0 +1,178 @@
+"""Public cases of chapter 03's exercises ("Batch normalisation").
+
+References are `keras.layers.BatchNormalization` and
+`keras.layers.LayerNormalization` run on the same inputs and weights, or
+small literal values; never a copy of the solution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.checks.cases import Case, Exercise
+from course_lib.checks.values import compare_values
+
+
+def _batch(seed: int, rows: int, features: int) -> np.ndarray:
+    return np.random.default_rng(seed).normal(2.0, 3.0, (rows, features)).astype("float32")
+
+
+def _keras_batch_norm(x, gamma, beta, epsilon, moving=None, training=True):
+    import keras
+
+    layer = keras.layers.BatchNormalization(epsilon=epsilon)
+    layer.build(x.shape)
+    mean, variance = moving if moving is not None else (np.zeros_like(gamma), np.ones_like(gamma))
+    layer.set_weights([gamma, beta, mean, variance])
+    return keras.ops.convert_to_numpy(layer(x, training=training))
+
+
+def _verify_train(result, args) -> str | None:
+    return compare_values(result, _keras_batch_norm(*args), rtol=1e-4, atol=1e-4)
+
+
+def _train_args(seed: int, rows: int, features: int, epsilon: float) -> tuple:
+    rng = np.random.default_rng(seed + 100)
+    gamma = rng.uniform(0.5, 2.0, features).astype("float32")
+    beta = rng.normal(0, 1, features).astype("float32")
+    return _batch(seed, rows, features), gamma, beta, epsilon
+
+
+BATCH_NORM_TRAIN = Exercise(
+    id="batch_norm_train",
+    hint="per column: mean and biased variance over the rows, (x - mean) / "
+    "sqrt(variance + epsilon), then * gamma + beta.",
+    public_cases=(
+        Case(
+            "two columns, literal",
+            lambda: (np.array([[1.0, 10.0], [3.0, 30.0]]), np.ones(2), np.zeros(2), 0.0),
+            lambda result, args: compare_values(result, [[-1.0, -1.0], [1.0, 1.0]]),
+        ),
+        Case(
+            "same as keras BatchNormalization(training=True)",
+            lambda: _train_args(1, 16, 4, 1e-3),
+            _verify_train,
+        ),
+        Case(
+            "epsilon matters with tiny variance",
+            lambda: (
+                np.full((4, 2), 1.0, "float32")
+                + np.array([[0.0], [0.01], [0.0], [0.01]], "float32"),
+                np.ones(2, "float32"),
+                np.zeros(2, "float32"),
+                1e-3,
+            ),
+            _verify_train,
+        ),
+    ),
+)
+
+
+UPDATE_MOVING_AVERAGE = Exercise(
+    id="update_moving_average",
+    hint="new = momentum * moving + (1 - momentum) * batch_value.",
+    public_cases=(
+        Case(
+            "momentum 0.9",
+            lambda: (np.array([0.0, 1.0]), np.array([10.0, 3.0]), 0.9),
+            lambda result, args: compare_values(result, [1.0, 1.2]),
+        ),
+        Case(
+            "momentum 0 takes the batch value",
+            lambda: (np.array([5.0]), np.array([2.0]), 0.0),
+            lambda result, args: compare_values(result, [2.0]),
+        ),
+        Case(
+            "momentum 0.99",
+            lambda: (np.array([1.0, 1.0, 1.0]), np.array([2.0, 0.0, 1.0]), 0.99),
+            lambda result, args: compare_values(result, [1.01, 0.99, 1.0]),
+        ),
+    ),
+)
+
+
+def _verify_inference(result, args) -> str | None:
+    x, moving_mean, moving_variance, gamma, beta, epsilon = args
+    expected = _keras_batch_norm(
+        x, gamma, beta, epsilon, (moving_mean, moving_variance), training=False
+    )
+    return compare_values(result, expected, rtol=1e-4, atol=1e-4)
+
+
+def _inference_args(seed: int) -> tuple:
+    rng = np.random.default_rng(seed)
+    features = 5
+    return (
+        _batch(seed, 3, features),
+        rng.normal(2, 1, features).astype("float32"),
+        rng.uniform(1, 9, features).astype("float32"),
+        rng.uniform(0.5, 2, features).astype("float32"),
+        rng.normal(0, 1, features).astype("float32"),
+        1e-3,
+    )
+
+
+BATCH_NORM_INFERENCE = Exercise(
+    id="batch_norm_inference",
+    hint="the same formula as in training, with moving_mean and moving_variance in place "
+    "of the batch's statistics.",
+    public_cases=(
+        Case(
+            "one example, literal",
+            lambda: (
+                np.array([[3.0]]),
+                np.array([1.0]),
+                np.array([4.0]),
+                np.array([2.0]),
+                np.array([0.5]),
+                0.0,
+            ),
+            lambda result, args: compare_values(result, [[2.5]]),
+        ),
+        Case(
+            "same as keras BatchNormalization(training=False)",
+            lambda: _inference_args(2),
+            _verify_inference,
+        ),
+        Case(
+            "a batch of one still works",
+            lambda: tuple(a[:1] if i == 0 else a for i, a in enumerate(_inference_args(3))),
+            _verify_inference,
+        ),
+    ),
+)
+
+
+def _verify_layer_norm(result, args) -> str | None:
+    import keras
+
+    x, epsilon = args
+    layer = keras.layers.LayerNormalization(epsilon=epsilon, center=False, scale=False)
+    expected = keras.ops.convert_to_numpy(layer(x))
+    return compare_values(result, expected, rtol=1e-4, atol=1e-4)
+
+
+LAYER_NORM = Exercise(
+    id="layer_norm",
+    hint="like batch norm, but mean and variance over axis 1 (each example's own features).",
+    public_cases=(
+        Case(
+            "one row, literal",
+            lambda: (np.array([[1.0, 3.0]]), 0.0),
+            lambda result, args: compare_values(result, [[-1.0, 1.0]]),
+        ),
+        Case(
+            "same as keras LayerNormalization",
+            lambda: (_batch(4, 6, 8), 1e-3),
+            _verify_layer_norm,
+        ),
+        Case("rows are independent", lambda: (_batch(5, 1, 5), 1e-3), _verify_layer_norm),
+    ),
+)
+
+EXERCISES = (
+    BATCH_NORM_TRAIN,
+    UPDATE_MOVING_AVERAGE,
+    BATCH_NORM_INFERENCE,
+    LAYER_NORM,
+)

@@ -1,0 +1,100 @@
+"""`check`: readable pass/fail feedback on an exercise's public cases.
+
+Runs in the learner's own kernel, offline, in JupyterLab or Colab. It is
+feedback, not the grade: the batch grader uses separate probe inputs and
+compares outside the learner's kernel, with the same comparison
+(`course_lib.checks.values.compare`) and the same statuses.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from course_lib.checks.cases import find_exercise
+from course_lib.checks.status import Status
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    case: str
+    status: Status
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `evaluate` found: one outcome per public case."""
+
+    exercise_id: str
+    outcomes: tuple[CaseOutcome, ...]
+    hint: str
+
+    @property
+    def passed(self) -> int:
+        return sum(outcome.status == Status.OK for outcome in self.outcomes)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def not_attempted(self) -> bool:
+        return any(outcome.status == Status.NOT_ATTEMPTED for outcome in self.outcomes)
+
+    def text(self) -> str:
+        if self.not_attempted:
+            return (
+                f"{self.exercise_id}: not implemented yet. Replace "
+                "`raise NotImplementedError()` with your code, run that cell, then this one."
+            )
+        lines = [f"{self.exercise_id}: {self.passed}/{self.total} public cases passed."]
+        lines += [
+            f"  {outcome.status}: {outcome.case}: {outcome.message}"
+            for outcome in self.outcomes
+            if outcome.status != Status.OK
+        ]
+        if self.passed < self.total:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+def _short_error(error: BaseException) -> str:
+    last = traceback.extract_tb(error.__traceback__)[-1:]
+    where = f" (line {last[0].lineno})" if last else ""
+    return f"raised {type(error).__name__}: {error}{where}"
+
+
+def evaluate(exercise_id: str, answer: Callable[..., Any]) -> Report:
+    """Run every public case of `exercise_id` against `answer`.
+
+    Example:
+        >>> evaluate("polynomial_features", lambda x, degree: None).passed
+        0
+    """
+    exercise = find_exercise(exercise_id)
+    outcomes = []
+    for case in exercise.public_cases:
+        try:
+            result = answer(*case.make_args())
+        except NotImplementedError:
+            outcomes.append(CaseOutcome(case.name, Status.NOT_ATTEMPTED))
+            break
+        except Exception as error:
+            outcomes.append(CaseOutcome(case.name, Status.ERROR, _short_error(error)))
+            continue
+        try:
+            problem = case.verify(result, case.make_args())
+        except Exception as error:
+            problem = f"the result could not be checked: {_short_error(error)}"
+        outcomes.append(
+            CaseOutcome(case.name, Status.WRONG if problem else Status.OK, problem or "")
+        )
+    return Report(exercise_id, tuple(outcomes), exercise.hint)
+
+
+def check(exercise_id: str, answer: Callable[..., Any]) -> None:
+    """Print feedback on `answer` for the exercise `exercise_id`."""
+    print(evaluate(exercise_id, answer).text())

@@ -1,0 +1,373 @@
+"""Grade one submission: run its answers on hidden probes, compare outside.
+
+The student's kernel only calls the student's functions on probe inputs and
+writes the raw results to a file. Expected values come from running the
+solution notebook's own answer cells through the same machinery, and the
+comparison happens here, in the grader process. Patching NumPy, IPython,
+`check` or anything else inside the kernel therefore buys nothing.
+
+Each assignment's probes, tolerances and points are in one file beside its
+solution, `solutions/NN_slug_grading.py`:
+
+    PROBES = {"exercise_id": [(arg1, arg2, ...), ...], ...}   # inputs only
+    POINTS = {"exercise_id": 2, ...}                         # every exercise
+    TOLERANCE = {"exercise_id": (rtol, atol), ...}           # optional
+
+Every outcome is a `course_lib.checks.status.Status`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from course_lib.checks.status import Status
+from course_lib.checks.values import DEFAULT_TOLERANCE, compare, decode, encode
+from course_tools import notebooks
+from course_tools.chapters import find_chapter
+from course_tools.exercises import exercise_ids
+from course_tools.grading.kernel import CellResult, GradingKernel, Limits, Sandbox
+from course_tools.grading.submission import GradingPlan, MalformedSubmission, plan, read_submission
+
+MAX_RESTARTS = 3
+MAX_RESULTS_BYTES = 32 * 2**20
+#: Wall-clock limit of the reference run (the solution's answers on every probe).
+REFERENCE_WALL_SECONDS = 600.0
+NOT_IMPLEMENTED = NotImplementedError.__name__
+
+
+class GraderError(RuntimeError):
+    """The assignment itself is broken (not the submission)."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A released exercise notebook with its hidden probes and points."""
+
+    number: str
+    name: str
+    release: nbformat.NotebookNode
+    solution: nbformat.NotebookNode
+    exercises: tuple[str, ...]
+    points: dict[str, int]
+    probes: dict[str, list[tuple]]
+    tolerance: dict[str, tuple[float, float]]
+    root: Path
+
+
+@dataclass(frozen=True)
+class ExerciseGrade:
+    exercise: str
+    points: float
+    max_points: int
+    status: Status
+    message: str
+    probes_passed: int = 0
+    probes_total: int = 0
+
+    def __post_init__(self):
+        object.__setattr__(self, "status", Status(self.status))
+
+
+def grading_path(root: Path, chapter_name: str) -> Path:
+    """An assignment's probes, tolerances and points, beside its solution."""
+    return root / "solutions" / f"{chapter_name}_grading.py"
+
+
+def _load_grading_module(path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(f"course_grading_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_assignment(query: str, root: Path | None = None) -> Assignment:
+    """The assignment of chapter `query` (`00`, `0` or a name fragment)."""
+    chapter = find_chapter(query, root)
+    if chapter.exercise is None or chapter.solution is None:
+        raise GraderError(f"chapter {chapter.number} has no exercise and solution notebooks")
+    root = chapter.notebook.parents[1]
+    release = notebooks.read(chapter.exercise)
+    path = grading_path(root, chapter.name)
+    module = _load_grading_module(path)
+    ids = tuple(exercise_ids(release))
+    for table in ("PROBES", "POINTS"):
+        missing = [exercise for exercise in ids if not getattr(module, table, {}).get(exercise)]
+        if missing:
+            raise GraderError(f"no {table} for {', '.join(missing)} in {path}")
+    return Assignment(
+        number=chapter.number,
+        name=chapter.name,
+        release=release,
+        solution=notebooks.read(chapter.solution),
+        exercises=ids,
+        points={exercise: int(module.POINTS[exercise]) for exercise in ids},
+        probes={exercise: [tuple(args) for args in module.PROBES[exercise]] for exercise in ids},
+        tolerance={
+            exercise: getattr(module, "TOLERANCE", {}).get(exercise, DEFAULT_TOLERANCE)
+            for exercise in ids
+        },
+        root=root,
+    )
+
+
+@dataclass
+class RawOutcome:
+    """What the kernel reported for one exercise, before comparison."""
+
+    status: Status  # OK: the probes ran and `results` holds what they returned
+    message: str = ""
+    results: list[dict] | None = None
+
+
+def _probe_code(exercise: str, inputs: Path, results: Path) -> str:
+    return (
+        "from course_tools.grading.kernel_side import run_probes as _course_run_probes\n"
+        f"_course_run_probes(globals(), {exercise!r}, {str(inputs)!r}, {str(results)!r})"
+    )
+
+
+def _answer_outcome(result: CellResult) -> RawOutcome | None:
+    if result.status == Status.OK:
+        return None
+    if result.status == Status.ERROR:
+        if result.ename == NOT_IMPLEMENTED:
+            return RawOutcome(Status.NOT_ATTEMPTED, "the answer still raises NotImplementedError")
+        return RawOutcome(Status.ERROR, f"the answer cell raised {result.ename}: {result.message}")
+    if result.status == Status.TIMEOUT:
+        return RawOutcome(Status.TIMEOUT, f"the answer cell {result.message}")
+    return RawOutcome(Status.KERNEL_DIED, "the kernel died while running the answer cell")
+
+
+def _read_results(path: Path) -> list[dict] | None:
+    if not path.is_file() or path.stat().st_size > MAX_RESULTS_BYTES:
+        return None
+    try:
+        results = json.loads(path.read_text())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(results, list) or not all(isinstance(item, dict) for item in results):
+        return None
+    return results
+
+
+class _Session:
+    """One submission's kernel, restarted and replayed after a crash."""
+
+    def __init__(self, work_dir: Path, limits: Limits, sandbox: Sandbox | None, stop_at: float):
+        self.work_dir, self.limits, self.sandbox, self.stop_at = work_dir, limits, sandbox, stop_at
+        self.replay: list[str] = []
+        self.restarts = 0
+        self.kernel: GradingKernel | None = None
+
+    def __enter__(self) -> _Session:
+        self.kernel = GradingKernel(self.work_dir, self.limits, self.sandbox, self.stop_at)
+        self.kernel.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.kernel is not None:
+            self.kernel.kill()
+
+    def out_of_time(self) -> bool:
+        return time.monotonic() >= self.stop_at
+
+    def run(self, source: str, keep: bool = True) -> CellResult:
+        result = self.kernel.run(source)
+        if result.status == Status.OK and keep:
+            self.replay.append(source)
+        if not self.kernel.alive():
+            self._restart()
+        return result
+
+    def _restart(self) -> None:
+        self.kernel.kill()
+        self.kernel = None
+        if self.restarts >= MAX_RESTARTS or self.out_of_time():
+            return
+        self.restarts += 1
+        kernel = GradingKernel(self.work_dir, self.limits, self.sandbox, self.stop_at)
+        kernel.start()
+        for source in self.replay:
+            kernel.run(source)
+        self.kernel = kernel if kernel.alive() else None
+
+    @property
+    def usable(self) -> bool:
+        return self.kernel is not None and not self.out_of_time()
+
+
+def run_plan(
+    grading_plan: GradingPlan,
+    assignment: Assignment,
+    limits: Limits,
+    sandbox: Sandbox | None,
+    wall_seconds: float,
+) -> dict[str, RawOutcome]:
+    """Run the planned cells, then every exercise's probes; report raw outcomes."""
+    outcomes = {
+        exercise: RawOutcome(Status.MISSING_ANSWER, "no answer cell found in the submission")
+        for exercise in grading_plan.missing
+    }
+    work_dir = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    stop_at = time.monotonic() + wall_seconds
+    try:
+        with _Session(work_dir, limits, sandbox, stop_at) as session:
+            for cell in grading_plan.cells:
+                if not session.usable:
+                    break
+                result = session.run(cell.source)
+                if cell.exercise:
+                    outcome = _answer_outcome(result)
+                    if outcome is not None:
+                        outcomes[cell.exercise] = outcome
+            for exercise in assignment.exercises:
+                if exercise in outcomes:
+                    continue
+                if not session.usable:
+                    break
+                outcomes[exercise] = _run_probes(session, assignment, exercise, work_dir)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    for exercise in assignment.exercises:
+        if exercise not in outcomes:
+            reason = (
+                "the submission ran past its wall-clock limit"
+                if time.monotonic() >= stop_at
+                else "the kernel kept dying"
+            )
+            status = Status.TIMEOUT if time.monotonic() >= stop_at else Status.KERNEL_DIED
+            outcomes[exercise] = RawOutcome(status, reason)
+    return outcomes
+
+
+def _run_probes(
+    session: _Session, assignment: Assignment, exercise: str, work_dir: Path
+) -> RawOutcome:
+    inputs, results = work_dir / f"{exercise}.inputs.json", work_dir / f"{exercise}.results.json"
+    inputs.write_text(json.dumps([encode(args) for args in assignment.probes[exercise]]))
+    results.unlink(missing_ok=True)
+    result = session.run(_probe_code(exercise, inputs, results), keep=False)
+    if result.status == Status.TIMEOUT:
+        return RawOutcome(Status.TIMEOUT, f"the function {result.message}")
+    if result.status == Status.KERNEL_DIED:
+        return RawOutcome(Status.KERNEL_DIED, "the kernel died while the function ran")
+    found = _read_results(results)
+    if result.status != Status.OK or found is None:
+        return RawOutcome(
+            Status.ERROR,
+            "the grading cell produced no results "
+            f"({result.ename or 'was the kernel tampered with?'})",
+        )
+    return RawOutcome(Status.OK, results=found)
+
+
+def score(
+    exercise: str,
+    outcome: RawOutcome,
+    reference: list[Any],
+    max_points: int,
+    tolerance: tuple[float, float],
+) -> ExerciseGrade:
+    """Compare raw results with the reference, probe by probe."""
+    if outcome.status != Status.OK:
+        return ExerciseGrade(
+            exercise, 0.0, max_points, outcome.status, outcome.message, 0, len(reference)
+        )
+    results = outcome.results or []
+    if any(item.get("error") == NOT_IMPLEMENTED for item in results):
+        return ExerciseGrade(
+            exercise,
+            0.0,
+            max_points,
+            Status.NOT_ATTEMPTED,
+            "the function still raises NotImplementedError",
+            0,
+            len(reference),
+        )
+    passed, first_error, first_wrong = 0, "", ""
+    for index, expected in enumerate(reference):
+        item = results[index] if index < len(results) else {"error": "missing result"}
+        if "value" in item:
+            try:
+                problem = compare(decode(item["value"]), expected, *tolerance)
+            except (ValueError, TypeError):
+                problem = "the kernel returned a malformed value"
+        elif "unencodable" in item:
+            problem = f"returned something that is not numbers: {item['unencodable']}"
+        else:
+            first_error = first_error or (
+                f"probe {index + 1} raised {item.get('error')}: {item.get('message', '')}"
+            )
+            continue
+        if problem:
+            first_wrong = first_wrong or f"probe {index + 1}: {problem}"
+        else:
+            passed += 1
+    total = len(reference)
+    points = round(max_points * passed / total, 2) if total else 0.0
+    if passed == total:
+        return ExerciseGrade(exercise, points, max_points, Status.OK, "", passed, total)
+    status, message = (Status.ERROR, first_error) if first_error else (Status.WRONG, first_wrong)
+    return ExerciseGrade(exercise, points, max_points, status, message[:500], passed, total)
+
+
+def reference_results(assignment: Assignment, limits: Limits) -> dict[str, list[Any]]:
+    """Expected values: the solution notebook's answers run on the probes (trusted, no sandbox)."""
+    own_plan = plan(assignment.release, assignment.solution)
+    outcomes = run_plan(own_plan, assignment, limits, None, REFERENCE_WALL_SECONDS)
+    references = {}
+    for exercise, outcome in outcomes.items():
+        bad = [item for item in outcome.results or [] if "value" not in item]
+        if outcome.status != Status.OK or bad:
+            raise GraderError(
+                f"the solution of {exercise!r} fails its own probes: {outcome.message or bad[:1]}"
+            )
+        references[exercise] = [decode(item["value"]) for item in outcome.results]
+    return references
+
+
+def grade_submission(
+    path: Path,
+    assignment: Assignment,
+    references: dict[str, list[Any]],
+    limits: Limits,
+    sandbox: Sandbox | None,
+    wall_seconds: float,
+) -> list[ExerciseGrade]:
+    """Every exercise's grade for one submission file; never raises for bad submissions."""
+    try:
+        student = read_submission(path)
+    except MalformedSubmission as error:
+        return [
+            ExerciseGrade(
+                exercise,
+                0.0,
+                assignment.points[exercise],
+                Status.MALFORMED,
+                str(error)[:500],
+                0,
+                len(references[exercise]),
+            )
+            for exercise in assignment.exercises
+        ]
+    grading_plan = plan(assignment.release, student)
+    outcomes = run_plan(grading_plan, assignment, limits, sandbox, wall_seconds)
+    return [
+        score(
+            exercise,
+            outcomes[exercise],
+            references[exercise],
+            assignment.points[exercise],
+            assignment.tolerance[exercise],
+        )
+        for exercise in assignment.exercises
+    ]

@@ -1,0 +1,49 @@
+"""Chapter 00: hidden probes (inputs only), tolerances and points; read by the grader."""
+
+import numpy as np
+
+_rng = np.random.default_rng(20261122)
+
+
+def _linear(n: int, d: int) -> tuple:
+    return (
+        _rng.normal(size=d),
+        float(_rng.normal()),
+        _rng.normal(size=(n, d)),
+        _rng.normal(size=n),
+    )
+
+
+def _regression(n: int, weights: list[float], bias: float, noise: float) -> tuple:
+    x = _rng.uniform(-1, 1, (n, len(weights)))
+    return x, x @ np.array(weights) + bias + _rng.normal(0, noise, n)
+
+
+PROBES = {
+    "standardize": [
+        (_rng.normal(3, 2, (30, 4)), _rng.normal(0, 1, (6, 4))),
+        (_rng.uniform(0, 1000, (12, 1)), _rng.uniform(-50, 50, (3, 1))),
+        (np.array([[1.0, -2.0], [3.0, 4.0], [5.0, 0.0]]), np.array([[0.0, 0.0]])),
+    ],
+    "mse_gradients": [_linear(15, 2), _linear(40, 6), _linear(2, 1)],
+    "train_linear_regression": [
+        (*_regression(60, [0.5, -1.5], 0.25, 0.1), 0.3, 150),
+        (*_regression(25, [3.0], -2.0, 0.0), 0.1, 40),  # stopped early: not converged
+    ],
+    "polynomial_features": [
+        (_rng.uniform(-2, 2, 9), 4),
+        (np.array([0.0, 1.0, -1.0]), 1),
+        (_rng.normal(size=5), 7),
+    ],
+}
+
+TOLERANCE = {
+    "train_linear_regression": (1e-4, 1e-6),
+}
+
+POINTS = {
+    "standardize": 1,
+    "mse_gradients": 1,
+    "train_linear_regression": 1,
+    "polynomial_features": 1,
+}

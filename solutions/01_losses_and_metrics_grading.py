@@ -1,0 +1,35 @@
+"""Chapter 01: hidden probes (inputs only), tolerances and points; read by the grader."""
+
+import numpy as np
+
+_rng = np.random.default_rng(1_2026)
+
+PROBES = {
+    "huber_loss": [
+        (_rng.normal(0, 3, (15, 2)), _rng.normal(0, 3, (15, 2)), 1.5),
+        (_rng.normal(0, 1, (4, 6)), _rng.normal(0, 1, (4, 6)), 0.1),
+        (np.zeros((2, 1)), np.array([[1.0], [-1.0]]), 1.0),  # exactly at delta
+    ],
+    "binary_focal_loss": [
+        (_rng.integers(0, 2, (25, 1)).astype(float), _rng.uniform(0.05, 0.95, (25, 1)), 2.0),
+        (_rng.integers(0, 2, (10, 3)).astype(float), _rng.uniform(0.2, 0.8, (10, 3)), 1.0),
+        (np.array([[1.0], [0.0]]), np.array([[0.99], [0.01]]), 3.0),
+    ],
+    "expected_calibration_error": [
+        (_rng.integers(0, 4, 300), _rng.dirichlet(np.ones(4) * 0.3, 300), 10),
+        (_rng.integers(0, 2, 50), _rng.dirichlet(np.ones(2), 50), 15),
+        (np.array([0, 0, 1]), np.array([[0.55, 0.45], [0.95, 0.05], [0.65, 0.35]]), 4),
+    ],
+    "f1_score": [
+        (_rng.integers(0, 2, 80), _rng.integers(0, 2, 80)),
+        (np.array([0, 0, 0, 1]), np.array([0, 0, 0, 1])),
+        (np.array([0, 0, 0]), np.array([0, 0, 0])),
+    ],
+}
+
+POINTS = {
+    "huber_loss": 1,
+    "binary_focal_loss": 1,
+    "expected_calibration_error": 1,
+    "f1_score": 1,
+}

@@ -1,0 +1,63 @@
+"""Chapter 03: hidden probes (inputs only), tolerances and points; read by the grader."""
+
+import numpy as np
+
+_rng = np.random.default_rng(3_2026)
+
+
+def _vector(n: int, low: float, high: float) -> np.ndarray:
+    return _rng.uniform(low, high, n).astype("float32")
+
+
+PROBES = {
+    "batch_norm_train": [
+        (
+            _rng.normal(-3, 0.5, (12, 3)).astype("float32"),
+            _vector(3, 0.5, 2),
+            _vector(3, -1, 1),
+            1e-3,
+        ),
+        (_rng.normal(0, 10, (5, 7)).astype("float32"), _vector(7, 0.5, 2), _vector(7, -1, 1), 1e-5),
+        (
+            np.array([[2.0], [2.0], [2.0]], "float32"),
+            np.ones(1, "float32"),
+            np.zeros(1, "float32"),
+            1e-3,
+        ),
+    ],
+    "update_moving_average": [
+        (_vector(4, -1, 1), _vector(4, -5, 5), 0.9),
+        (_vector(6, 0, 3), _vector(6, 0, 3), 0.99),
+        (_vector(2, 0, 1), _vector(2, 0, 1), 0.5),
+    ],
+    "batch_norm_inference": [
+        (
+            _rng.normal(1, 2, (4, 3)).astype("float32"),
+            _vector(3, -1, 1),
+            _vector(3, 0.5, 4),
+            _vector(3, 0.5, 2),
+            _vector(3, -1, 1),
+            1e-3,
+        ),
+        (
+            _rng.normal(0, 1, (1, 6)).astype("float32"),
+            _vector(6, -1, 1),
+            _vector(6, 0.01, 0.1),
+            _vector(6, 0.5, 2),
+            _vector(6, -1, 1),
+            1e-5,
+        ),
+    ],
+    "layer_norm": [
+        (_rng.normal(5, 2, (3, 10)).astype("float32"), 1e-3),
+        (_rng.normal(0, 0.01, (2, 4)).astype("float32"), 1e-3),
+        (np.array([[1.0, 2.0, 3.0, 4.0]], "float32"), 1e-5),
+    ],
+}
+
+POINTS = {
+    "batch_norm_train": 1,
+    "update_moving_average": 1,
+    "batch_norm_inference": 1,
+    "layer_norm": 1,
+}

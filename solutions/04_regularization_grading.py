@@ -1,0 +1,41 @@
+"""Chapter 04: hidden probes (inputs only), tolerances and points; read by the grader."""
+
+import numpy as np
+
+_rng = np.random.default_rng(4_2026)
+
+PROBES = {
+    "l1_l2_penalty": [
+        (_rng.normal(size=(6, 4)), 0.02, 0.0),
+        (_rng.normal(size=(3, 3, 2, 4)), 0.001, 0.01),
+        (np.zeros((2, 2)), 1.0, 1.0),
+    ],
+    "inverted_dropout": [
+        (_rng.normal(size=(4, 5)), _rng.uniform(size=(4, 5)), 0.5),
+        (_rng.normal(size=(10,)), _rng.uniform(size=(10,)), 0.1),
+        (np.ones((2, 3, 3)), _rng.uniform(size=(2, 3, 3)), 0.8),
+    ],
+    "early_stopping_epochs": [
+        ([0.9, 0.85, 0.86, 0.84, 0.87, 0.88, 0.9, 0.83], 3),
+        ([1.0, 1.1, 1.2, 1.3], 2),
+        ([2.0, 1.0, 1.0, 1.0, 0.5], 3),  # equal is not an improvement
+        ([3.0, 2.0, 1.0], 5),
+    ],
+    "mixup": [
+        (
+            _rng.uniform(size=(8, 8, 1)),
+            _rng.uniform(size=(8, 8, 1)),
+            np.eye(10)[3],
+            np.eye(10)[7],
+            0.42,
+        ),
+        (_rng.normal(size=5), _rng.normal(size=5), np.eye(5)[0], np.eye(5)[0], 0.9),
+    ],
+}
+
+POINTS = {
+    "l1_l2_penalty": 1,
+    "inverted_dropout": 1,
+    "early_stopping_epochs": 1,
+    "mixup": 1,
+}

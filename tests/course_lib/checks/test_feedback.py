@@ -1,0 +1,102 @@
+"""`check` and `evaluate`: the course's own solutions pass, wrong answers are explained."""
+
+import ast
+
+import numpy as np
+import pytest
+
+from course_lib.checks import check, evaluate
+from course_lib.checks.status import Status
+from course_tools import exercises, notebooks
+from tests.helpers import SOLUTIONS
+
+
+def _only_imports(source: str) -> bool:
+    body = ast.parse(source).body
+    return bool(body) and all(isinstance(node, ast.Import | ast.ImportFrom) for node in body)
+
+
+def solution_functions(path) -> dict:
+    """A solution notebook's answers, run from its own import and answer cells."""
+    namespace: dict = {}
+    for cell in notebooks.read(path).cells:
+        if cell.cell_type == "code" and (exercises.exercise_id(cell) or _only_imports(cell.source)):
+            exec(cell.source, namespace)
+    return namespace
+
+
+SOLVED = [
+    (path, exercise_id)
+    for path in SOLUTIONS
+    for exercise_id in exercises.exercise_ids(notebooks.read(path))
+]
+
+
+@pytest.mark.parametrize(("path", "exercise_id"), SOLVED, ids=[e for _, e in SOLVED])
+def test_the_courses_solution_passes_every_public_case(path, exercise_id):
+    report = evaluate(exercise_id, solution_functions(path)[exercise_id])
+    assert report.passed == report.total > 0, report.text()
+
+
+@pytest.mark.parametrize(("path", "exercise_id"), SOLVED, ids=[e for _, e in SOLVED])
+def test_a_blank_answer_is_not_attempted_and_a_constant_is_wrong(path, exercise_id):
+    def blank(*args):
+        raise NotImplementedError()
+
+    assert evaluate(exercise_id, blank).not_attempted
+    report = evaluate(exercise_id, lambda *args: 0.123)
+    assert report.passed < report.total and "hint:" in report.text()
+
+
+def test_not_implemented_is_reported_cleanly(capsys):
+    def standardize(x_train, x_other):
+        raise NotImplementedError()
+
+    check("standardize", standardize)
+    assert capsys.readouterr().out.startswith("standardize: not implemented yet.")
+
+
+def test_wrong_answer_says_what_was_expected():
+    def leaky(x_train, x_other):  # scales the other part with its own statistics
+        return (
+            (x_train - x_train.mean(0)) / x_train.std(0),
+            (x_other - x_other.mean(0)) / x_other.std(0),
+        )
+
+    report = evaluate("standardize", leaky)
+    assert report.passed < report.total
+    assert "no leakage" in report.text() and "hint:" in report.text()
+    assert "  wrong: " in report.text()
+
+
+def test_crashing_and_none_answers_are_explained():
+    report = evaluate("polynomial_features", lambda x, degree: 1 / 0)
+    assert report.outcomes[0].status == Status.ERROR
+    assert "ZeroDivisionError" in report.outcomes[0].message
+    report = evaluate("polynomial_features", lambda x, degree: None)
+    assert report.outcomes[0].status == Status.WRONG
+    assert "returned None" in report.outcomes[0].message
+
+
+def test_gradient_off_by_a_factor_two_fails():
+    def half(w, b, x, y):
+        error = x @ w + b - y
+        return x.T @ error / len(y), np.sum(error) / len(y)
+
+    assert evaluate("mse_gradients", half).passed == 0
+
+
+def test_an_ece_binned_with_np_digitize_fails_where_the_bin_edges_disagree():
+    def digitized(labels, probabilities, bins):
+        confidence = probabilities.max(axis=1)
+        correct = probabilities.argmax(axis=1) == labels
+        index = np.clip(np.digitize(confidence, np.linspace(0, 1, bins + 1)[1:-1]), 0, bins - 1)
+        return sum(
+            abs(correct[index == b].mean() - confidence[index == b].mean()) * np.mean(index == b)
+            for b in range(bins)
+            if np.any(index == b)
+        )
+
+    report = evaluate("expected_calibration_error", digitized)
+    failed = [outcome.case for outcome in report.outcomes if outcome.status != Status.OK]
+    assert failed == ["confidences 0.3, 0.6 and 0.7 sit on bin edges: each opens its bin"]

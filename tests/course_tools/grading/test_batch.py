@@ -1,0 +1,109 @@
+"""The batch grader's bookkeeping: resuming, the sandbox default, every chapter."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from course_tools import exercises, notebooks
+from course_tools.chapters import chapters
+from course_tools.grading.batch import BatchOptions, SandboxUnavailable, grade_batch
+from course_tools.grading.kernel import Sandbox
+from tests import grading_corpus
+from tests.course_tools.grading.test_grader import FAST, GRADING
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _two_submissions(tmp_path):
+    hand_ins = tmp_path / "hand-ins"
+    hand_ins.mkdir()
+    for case in grading_corpus.CASES:
+        if case.name in ("correct", "blank"):
+            case.write(hand_ins / f"{case.name}.ipynb", {})
+    return hand_ins
+
+
+def test_an_interrupted_batch_resumes_without_losing_anything(tmp_path, monkeypatch):
+    hand_ins, out = _two_submissions(tmp_path), tmp_path / "graded"
+    options = BatchOptions(out_dir=out, **GRADING)
+    grade_batch("00", [hand_ins], options, root=ROOT, stream=io.StringIO())
+    # As if killed while grading "blank": its result is missing, a stray temporary remains.
+    (out / "submissions" / "blank.json").unlink()
+    (out / "submissions" / ".blank.json.abc123").write_text("{half writ")
+    log = io.StringIO()
+    records = grade_batch("00", [hand_ins], options, root=ROOT, stream=log)
+    assert "1 submission(s) already graded" in log.getvalue()
+    assert sorted(r["submission"] for r in records) == ["blank", "correct"]
+    assert (out / "submissions" / "blank.json").exists()
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert len(rows) == 1 + 2 * len(grading_corpus.EXERCISES)
+
+
+def test_without_bubblewrap_it_refuses_and_says_how_to_install_it_or_opt_out(tmp_path, monkeypatch):
+    monkeypatch.setattr(Sandbox, "available", staticmethod(lambda: False))
+    options = BatchOptions(out_dir=tmp_path / "graded", **FAST)
+    with pytest.raises(SandboxUnavailable) as refusal:
+        grade_batch("00", [_two_submissions(tmp_path)], options, root=ROOT, stream=io.StringIO())
+    assert "apt-get install bubblewrap" in str(refusal.value)
+    assert "--no-sandbox" in str(refusal.value) and "read every file" in str(refusal.value)
+    assert not (tmp_path / "graded").exists()
+
+
+def test_no_sandbox_grades_and_warns_once_what_it_gives_up(tmp_path, monkeypatch):
+    monkeypatch.setattr(Sandbox, "available", staticmethod(lambda: False))
+    log = io.StringIO()
+    records = grade_batch(
+        "00",
+        [_two_submissions(tmp_path)],
+        BatchOptions(out_dir=tmp_path / "graded", workers=2, sandbox=False, **FAST),
+        root=ROOT,
+        stream=log,
+    )
+    assert log.getvalue().count("warning: grading with --no-sandbox") == 1
+    points = {r["submission"]: (r["points"], r["sandbox"]) for r in records}
+    assert points == {"correct": (4, "none"), "blank": (0, "none")}
+
+
+def _constant_answers(solution: Path) -> str:
+    """The solution with every answer replaced by `return 0.123`: runs, and is wrong."""
+    notebook = notebooks.read(solution)
+    for cell in notebook.cells:
+        if exercises.exercise_id(cell):
+            cell.source = re.sub(
+                r"( *)### BEGIN SOLUTION\n.*?### END SOLUTION\n?",
+                r"\1return 0.123\n",
+                cell.source,
+                flags=re.S,
+            )
+    return notebooks.dumps(notebook)
+
+
+@pytest.mark.parametrize(
+    "chapter", [c for c in chapters(ROOT) if c.exercise], ids=lambda c: c.number
+)
+def test_release_solution_and_wrong_answers_get_their_grades(chapter, tmp_path):
+    hand_ins = tmp_path / "hand-ins"
+    hand_ins.mkdir()
+    (hand_ins / "as_released.ipynb").write_text(chapter.exercise.read_text())
+    (hand_ins / "solution.ipynb").write_text(chapter.solution.read_text())
+    (hand_ins / "constant.ipynb").write_text(_constant_answers(chapter.solution))
+    records = grade_batch(
+        chapter.number,
+        [hand_ins],
+        BatchOptions(out_dir=tmp_path / "graded", workers=2, **GRADING),
+        root=ROOT,
+        stream=io.StringIO(),
+    )
+    by_name = {r["submission"]: r for r in records}
+    released = by_name["as_released"]
+    assert released["points"] == 0
+    assert {g["status"] for g in released["exercises"]} == {"not_attempted"}
+    assert by_name["solution"]["points"] == by_name["solution"]["max_points"] > 0
+    constant = by_name["constant"]
+    assert constant["points"] == 0
+    assert {g["status"] for g in constant["exercises"]} == {"wrong"}, constant["exercises"]

@@ -1,0 +1,122 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course_tools import notebooks
+from course_tools.chapters import ChapterNotFound, chapters, find_chapter
+from course_tools.cli import main
+from tests.helpers import ROOT, tiny_notebook
+
+
+def test_list_shows_every_chapter_with_its_assignment(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "00      The training loop" in out
+    for chapter in chapters(ROOT):
+        assert chapter.number in out
+
+
+@pytest.mark.parametrize("query", ["00", "0", "loop", "training", "Training Loop"])
+def test_chapter_can_be_named_by_number_or_fragment(query):
+    assert find_chapter(query, ROOT).number == "00"
+
+
+def test_unknown_chapter_is_a_clear_error_listing_valid_ones(capsys):
+    assert main(["run", "42"]) == 2
+    err = capsys.readouterr().err
+    assert "No chapter matches '42'" in err and "00  The training loop" in err
+    with pytest.raises(ChapterNotFound):
+        find_chapter("quantum", ROOT)
+
+
+def _tiny_course(tmp_path):
+    for folder in ("notebooks", "solutions", "exercises"):
+        (tmp_path / folder).mkdir(parents=True)
+    nb = tiny_notebook(
+        "notebooks/99_tiny.ipynb",
+        [
+            ("code", "answer = 6 * 7", []),
+            ("code", "print(f'measured: {answer}')", ["measured"]),
+            ("code", "from course_lib import claim\nclaim('the answer is 42', answer == 42)", []),
+            ("code", "print('not a result')", []),
+        ],
+    )
+    notebooks.write(nb, tmp_path / "notebooks" / "99_tiny.ipynb")
+    return tmp_path
+
+
+def test_run_executes_headless_and_prints_checked_results(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_ROOT", str(_tiny_course(tmp_path / "course")))
+    out_dir = tmp_path / "runs"
+    assert main(["run", "99", "--out", str(out_dir)]) == 0
+    printed = capsys.readouterr().out
+    assert "  measured: 42" in printed and "  holds: the answer is 42" in printed
+    assert "not a result" not in printed
+    assert "chapter 99 (notebook) ran in" in printed
+    executed = notebooks.read(out_dir / "99_tiny.ipynb")
+    assert executed.cells[2].outputs[0].text == "measured: 42\n"
+
+
+def test_build_check_passes_on_the_repository(capsys):
+    assert main(["build", "--check"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_doctor_reports_each_check():
+    result = subprocess.run(
+        [sys.executable, "-m", "course_tools.cli", "doctor"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert "TensorFlow" in result.stdout and "Jupyter kernel" in result.stdout
+    assert "chapters in" in result.stdout
+    assert result.returncode == (1 if "[FAIL]" in result.stdout else 0)
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).with_name("course")
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "doctor" in result.stdout
+
+
+@pytest.mark.slow
+def test_verify_reruns_under_an_offset_and_reports_a_measured_cell_that_did_not_move(
+    tmp_path, monkeypatch, capsys
+):
+    # The tiny chapter's `measured` cell prints 42 under every seed: verify says so.
+    course = _tiny_course(tmp_path / "course")
+    path = course / "notebooks" / "99_tiny.ipynb"
+    notebooks.write(notebooks.execute(notebooks.read(path), tmp_path), path)
+    monkeypatch.setenv("COURSE_ROOT", str(course))
+    assert main(["verify", "99", "--seeds", "1"]) == 1
+    printed = capsys.readouterr().out
+    assert "99_tiny.ipynb (seed offset 1): 1 problem(s); 3 of 4 code cells compared" in printed
+    assert "is tagged 'measured' but printed exactly what was recorded" in printed
+    assert printed.rstrip().endswith("1 run(s) with problems")
+
+
+def test_grade_refuses_without_bubblewrap_unless_told_no_sandbox(tmp_path, monkeypatch, capsys):
+    from course_tools.grading.kernel import Sandbox
+
+    monkeypatch.setattr(Sandbox, "available", staticmethod(lambda: False))
+    hand_in = tmp_path / "hand-in.ipynb"
+    hand_in.write_text("{not json")
+    assert main(["grade", "--assignment", "00", "--out", str(tmp_path / "out"), str(hand_in)]) == 2
+    error = capsys.readouterr().err
+    assert "bubblewrap (bwrap) is not installed" in error and "--no-sandbox" in error
+    assert not (tmp_path / "out").exists()
+
+
+def test_doctor_says_grading_refuses_without_bubblewrap(monkeypatch):
+    from course_tools.cli import _doctor_checks
+    from course_tools.grading.kernel import Sandbox
+
+    monkeypatch.setattr(Sandbox, "available", staticmethod(lambda: False))
+    rows = {what: (status, fix) for status, what, fix in _doctor_checks()}
+    status, fix = next(v for k, v in rows.items() if k.startswith("bubblewrap"))
+    assert status == "warn" and "apt-get install bubblewrap" in fix
+    assert any("refuses to run without --no-sandbox" in what for what in rows)
