@@ -28,7 +28,7 @@ PARTS = [
     ("seed-offset runs", lambda cls, name: ".TestSeedOffset_" in cls),
     (
         "grader: corpus and batches",
-        lambda cls, name: cls in ("tests.test_grader", "tests.test_batch"),
+        lambda cls, name: cls.startswith("tests.course_tools.grading."),
     ),
     ("exercise notebooks", lambda cls, name: cls == "tests.test_assignments"),
     ("unit tests", lambda cls, name: True),
