@@ -57,7 +57,8 @@ def colab_badge(relative_path: str) -> str:
     return f"[![Open In Colab]({BADGE_IMAGE})]({colab_url(relative_path)})"
 
 
-def _is_course_root(path: Path) -> bool:
+def is_course_root(path: Path) -> bool:
+    """Whether `path` holds a course: its `notebooks/` and `solutions/` folders."""
     return (path / "notebooks").is_dir() and (path / "solutions").is_dir()
 
 
@@ -70,10 +71,10 @@ def course_root() -> Path:
     if "COURSE_ROOT" in os.environ:
         return Path(os.environ["COURSE_ROOT"]).resolve()
     beside_package = Path(__file__).resolve().parents[1]
-    if _is_course_root(beside_package):
+    if is_course_root(beside_package):
         return beside_package
     for folder in [Path.cwd(), *Path.cwd().parents]:
-        if _is_course_root(folder):
+        if is_course_root(folder):
             return folder
     raise FileNotFoundError(
         "Cannot find the course folder (with notebooks/ and solutions/). "

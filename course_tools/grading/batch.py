@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 import course_lib
 import course_tools
+from course_tools.chapters import is_course_root
 from course_tools.grading.grader import (
     Assignment,
     ExerciseGrade,
@@ -37,7 +38,7 @@ from course_tools.grading.grader import (
     load_assignment,
     reference_results,
 )
-from course_tools.grading.kernel import Limits, Sandbox
+from course_tools.grading.kernel import Limits, Sandbox, kernel_package_dirs
 
 CSV_COLUMNS = ("submission", "exercise", "points", "max_points", "status", "message")
 #: What grading without a sandbox gives up; said by `course grade` and `course doctor`.
@@ -111,13 +112,21 @@ def write_atomically(path: Path, text: str) -> None:
 def sandbox_for(assignment: Assignment, out_dir: Path, submissions: list[Path]) -> Sandbox:
     """Hide the course (solutions, probes, history), the output and the hand-ins folders.
 
-    The two packages stay visible: the student's code imports `course_lib`, and
-    the probe runner is `course_tools.grading.kernel_side`.
+    Every course folder the packages come from is hidden, the one the grader
+    imports and the one its kernels import, which differ when the grader runs
+    from a second checkout. The packages themselves stay visible: student code
+    imports `course_lib`, and the probe runner is `course_tools.grading.kernel_side`.
     """
-    packages = {Path(package.__file__).resolve().parent for package in (course_lib, course_tools)}
-    hidden = {assignment.root.resolve(), out_dir.resolve(), Path.home().resolve()}
+    kernel_packages = set(kernel_package_dirs())
+    grader_packages = {
+        Path(package.__file__).resolve().parent for package in (course_lib, course_tools)
+    }
+    roots = {
+        path.parent for path in kernel_packages | grader_packages if is_course_root(path.parent)
+    }
+    hidden = {assignment.root.resolve(), out_dir.resolve(), Path.home().resolve(), *roots}
     hidden.update(path.resolve().parent for path in submissions)
-    visible = {*packages, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    visible = {*kernel_packages, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
     return Sandbox(hidden=tuple(sorted(hidden)), visible_inside_hidden=tuple(sorted(visible)))
 
 

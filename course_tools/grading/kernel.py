@@ -21,6 +21,8 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +94,26 @@ def _environment(home: Path) -> dict[str, str]:
         "MPLCONFIGDIR": str(home),
     }
     return kernel_environment(base)
+
+
+def kernel_package_dirs() -> tuple[Path, ...]:
+    """The folders of `course_lib` and `course_tools` as a grading kernel imports them.
+
+    A kernel starts without the grader's `PYTHONPATH`, so when the grader runs
+    from a second checkout, its kernels import the installed copy, from another
+    folder than the grader's own.
+    """
+    code = "import course_lib, course_tools; print(course_lib.__file__, course_tools.__file__)"
+    with tempfile.TemporaryDirectory(prefix="course-kernel-") as home:
+        printed = subprocess.run(
+            [sys.executable, "-c", code],
+            env=_environment(Path(home)),
+            cwd=home,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    return tuple(Path(path).resolve().parent for path in printed.split())
 
 
 class GradingKernel:
