@@ -1,6 +1,7 @@
-"""The training loop written out by hand with `tf.GradientTape`.
+"""TensorFlow-specific training code: the training loop written out by hand with
+`tf.GradientTape`, and the per-layer gradient norms `callbacks.GradientStats` records.
 
-Introduced in chapter 00 ("The training loop"), where it is checked against
+`train_loop` is introduced in chapter 00 ("The training loop"), where it is checked against
 `model.fit`: with the same initial weights, data order and optimiser, the two
 end with the same weights and the same per-epoch losses (to float32
 round-off). TensorFlow-specific (it uses `tf.GradientTape`), so it lives in its
