@@ -66,3 +66,19 @@ def test_model_compiled_with_ece_saves_and_loads(tmp_path):
     assert 0.0 <= logs["ece"] <= 1.0
     config = ExpectedCalibrationError.from_config(ExpectedCalibrationError(bins=7).get_config())
     assert config.bins == 7
+
+
+@pytest.mark.parametrize("classes", [2, 5])
+def test_numpy_ece_matches_the_direct_computation_and_the_streaming_metric(classes):
+    from course_lib.metrics import expected_calibration_error, reliability_table
+
+    rng = np.random.default_rng(classes)
+    labels = rng.integers(0, classes, 400)
+    probabilities = rng.dirichlet(np.ones(classes), 400)
+    ece = expected_calibration_error(labels, probabilities, 10)
+    assert ece == pytest.approx(numpy_ece(labels, probabilities, 10), abs=1e-12)
+    metric = ExpectedCalibrationError(bins=10)
+    metric.update_state(labels, probabilities)
+    assert ece == pytest.approx(float(metric.result()), abs=1e-6)
+    table = reliability_table(labels, probabilities, 10)
+    assert table["count"].sum() == 400 and table["count"].shape == (10,)
