@@ -28,7 +28,7 @@ from course_tools.chapters import BADGE_PATTERN, colab_badge
 BEGIN_MARKER = "### BEGIN SOLUTION"
 END_MARKER = "### END SOLUTION"
 EXERCISE_TAG_PREFIX = "exercise:"
-_EXERCISE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_EXERCISE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def strip_solutions(source: str) -> str:

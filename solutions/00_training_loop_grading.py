@@ -35,15 +35,26 @@ PROBES = {
         (np.array([0.0, 1.0, -1.0]), 1),
         (_rng.normal(size=5), 7),
     ],
+    # (learning_rate, steps, seed), run through the harness below.
+    "sgd_step": [(0.05, 8, 11), (0.3, 3, 12), (0.01, 15, 13)],
+    # (degree, seed): graded against the reference's runs over BAND's seeds.
+    "bias_variance": [(1, 101), (3, 102), (4, 103)],
 }
 
 TOLERANCE = {
     "train_linear_regression": (1e-4, 1e-6),
+    "sgd_step": (1e-4, 1e-6),
 }
+
+HARNESS = {"sgd_step": "course_lib.checks.harness:tape_training"}
+
+BAND = {"bias_variance": {"seeds": range(8), "margin": 0.005}}
 
 POINTS = {
     "standardize": 1,
     "mse_gradients": 1,
     "train_linear_regression": 1,
     "polynomial_features": 1,
+    "sgd_step": 2,
+    "bias_variance": 2,
 }

@@ -25,11 +25,23 @@ PROBES = {
         (np.array([0, 0, 0, 1]), np.array([0, 0, 0, 1])),
         (np.array([0, 0, 0]), np.array([0, 0, 0])),
     ],
+    # (margin, seed), run through the harness below.
+    "MarginHinge": [(1.0, 41), (0.5, 42), (3.0, 43)],
+    # (minority_weight, seed): graded against the reference's runs over BAND's seeds.
+    "minority_recall": [(1.0, 101), (19.0, 102), (5.0, 103)],
 }
+
+TOLERANCE = {"MarginHinge": (1e-4, 1e-5)}
+
+HARNESS = {"MarginHinge": "course_lib.checks.harness:loss_training"}
+
+BAND = {"minority_recall": {"seeds": range(5), "margin": 0.08}}
 
 POINTS = {
     "huber_loss": 1,
     "binary_focal_loss": 1,
     "expected_calibration_error": 1,
     "f1_score": 1,
+    "MarginHinge": 2,
+    "minority_recall": 2,
 }

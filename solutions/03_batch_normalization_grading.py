@@ -53,11 +53,23 @@ PROBES = {
         (_rng.normal(0, 0.01, (2, 4)).astype("float32"), 1e-3),
         (np.array([[1.0, 2.0, 3.0, 4.0]], "float32"), 1e-5),
     ],
+    # (epsilon, seed), run through the harness below.
+    "LayerNorm": [(1e-3, 31), (1e-5, 32), (0.1, 33)],
+    # (freeze_batch_norm, epochs, seed): graded against the reference's runs over BAND's seeds.
+    "moving_mean_progress": [(False, 2, 101), (True, 2, 102), (False, 5, 103)],
 }
+
+TOLERANCE = {"LayerNorm": (1e-4, 1e-5)}
+
+HARNESS = {"LayerNorm": "course_lib.checks.harness:normalization_training"}
+
+BAND = {"moving_mean_progress": {"seeds": range(4), "margin": 0.01}}
 
 POINTS = {
     "batch_norm_train": 1,
     "update_moving_average": 1,
     "batch_norm_inference": 1,
     "layer_norm": 1,
+    "LayerNorm": 2,
+    "moving_mean_progress": 2,
 }

@@ -31,11 +31,23 @@ PROBES = {
         ),
         (_rng.normal(size=5), _rng.normal(size=5), np.eye(5)[0], np.eye(5)[0], 0.9),
     ],
+    # (patience, seed), run through the harness below.
+    "BestWeightsEarlyStopping": [(1, 51), (3, 52), (4, 53)],
+    # (l2, seed): graded against the reference's runs over BAND's seeds.
+    "kernel_norm": [(0.0, 101), (1e-3, 102), (1e-2, 103)],
 }
+
+TOLERANCE = {"BestWeightsEarlyStopping": (1e-4, 1e-5)}
+
+HARNESS = {"BestWeightsEarlyStopping": "course_lib.checks.harness:early_stopping_training"}
+
+BAND = {"kernel_norm": {"seeds": range(4), "margin": 0.6}}
 
 POINTS = {
     "l1_l2_penalty": 1,
     "inverted_dropout": 1,
     "early_stopping_epochs": 1,
     "mixup": 1,
+    "BestWeightsEarlyStopping": 2,
+    "kernel_norm": 2,
 }

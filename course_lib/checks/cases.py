@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from course_lib.checks.index import CHAPTER_OF
+from course_lib.checks.values import NotGradable, as_plain, within_band
 
 #: A verifier returns None when the result is right, else what is wrong.
 Verifier = Callable[[Any, tuple], "str | None"]
@@ -36,11 +37,40 @@ class Case:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: a function the learner writes in a tagged cell, its hint and cases."""
+    """One exercise: what the learner writes in a tagged cell, its hint and its cases.
+
+    Most answers are functions, called on each case's arguments. An answer
+    that is a Keras object (a Loss, Layer, Callback or initialiser subclass, a
+    training step) is handed to `harness(answer, *args)`, which uses it for
+    real in a small model and returns numbers; the grader runs the same
+    harness, named in the assignment's grading file.
+    """
 
     id: str
     hint: str
     public_cases: tuple[Case, ...]
+    harness: Callable[..., Any] | None = None
+
+
+def in_band(low: Any, high: Any) -> Verifier:
+    """A verifier for an experiment's public case: the result lies in [low, high].
+
+    `low` and `high` are numbers, or tuples of numbers for a tuple result,
+    measured from the course's reference runs over several seeds.
+
+    Example:
+        >>> in_band(0.8, 1.0)(0.93, ()) is None
+        True
+    """
+
+    def verify(result: Any, args: tuple) -> str | None:
+        try:
+            got = as_plain(result)
+        except NotGradable as error:
+            return f"result: {error}"
+        return within_band(got, [as_plain(low), as_plain(high)], 0.0)
+
+    return verify
 
 
 class ChecksUnavailable(ImportError):

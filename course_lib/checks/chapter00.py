@@ -1,15 +1,17 @@
 """Public cases of chapter 00's exercises ("The training loop").
 
 References are built-ins (`keras.layers.Normalization`, `tf.GradientTape`,
-`np.linalg.lstsq`, `np.vander`) or small literal values, never a copy of the
-solution.
+`np.linalg.lstsq`, `np.vander`, Keras's SGD) or small literal values, never a
+copy of the solution; the experiment's bands come from the course's runs
+over seeds.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.checks.cases import Case, Exercise
+from course_lib.checks import harness
+from course_lib.checks.cases import Case, Exercise, in_band
 from course_lib.checks.values import compare_values
 
 
@@ -201,9 +203,51 @@ POLYNOMIAL_FEATURES = Exercise(
     ),
 )
 
+
+
+def _builtin_sgd_step(model, x, y, learning_rate):
+    """One step of Keras's own SGD on the MSE: what a tape step must reproduce."""
+    import keras
+
+    if not model.compiled:
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
+    return model.train_on_batch(x, y)
+
+
+def _same_as_builtin_sgd(result, args) -> str | None:
+    return compare_values(result, harness.tape_training(_builtin_sgd_step, *args), rtol=1e-4)
+
+
+SGD_STEP = Exercise(
+    id="sgd_step",
+    hint="inside `with tf.GradientTape() as tape:` compute the predictions and the mean squared "
+    "error; outside it ask the tape for the gradients of the loss with respect to "
+    "`model.trainable_variables`, then move each variable against its gradient.",
+    public_cases=(
+        Case("5 steps at learning rate 0.1, same as keras SGD", lambda: (0.1, 5, 0),
+             _same_as_builtin_sgd),
+        Case("20 steps at learning rate 0.02, same as keras SGD", lambda: (0.02, 20, 1),
+             _same_as_builtin_sgd),
+    ),
+    harness=harness.tape_training,
+)
+
+BIAS_VARIANCE = Exercise(
+    id="bias_variance",
+    hint="keep all 200 fits' predictions on the test grid in one array of shape (200, 50): "
+    "bias² compares their mean with the true curve, variance is their spread around that mean.",
+    public_cases=(
+        # Bands: the course's runs over 20 seeds, widened by 0.005.
+        Case("degree 0: a constant underfits", lambda: (0, 7), in_band((0.537, 0.011), (0.548, 0.031))),
+        Case("degree 2", lambda: (2, 8), in_band((0.141, 0.028), (0.158, 0.054))),
+    ),
+)
+
 EXERCISES = (
     STANDARDIZE,
     MSE_GRADIENTS,
     TRAIN_LINEAR_REGRESSION,
     POLYNOMIAL_FEATURES,
+    SGD_STEP,
+    BIAS_VARIANCE,
 )

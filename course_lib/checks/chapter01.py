@@ -1,14 +1,16 @@
 """Public cases of chapter 01's exercises ("Loss functions and metrics").
 
 References are Keras's losses (per example, `reduction=None`), scikit-learn's
-metrics, or small literal values; never a copy of the solution.
+metrics, or small literal values; never a copy of the solution. The
+experiment's bands come from the course's runs over seeds.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.checks.cases import Case, Exercise
+from course_lib.checks import harness
+from course_lib.checks.cases import Case, Exercise, in_band
 from course_lib.checks.values import compare_values
 
 
@@ -182,9 +184,62 @@ F1_SCORE = Exercise(
     ),
 )
 
+
+
+class _KerasMarginHinge:
+    """The reference: margin · keras.losses.Hinge on the scores divided by the margin."""
+
+    def __init__(self, margin=1.0):
+        import keras
+
+        self.margin, self.hinge = margin, keras.losses.Hinge()
+
+    def __call__(self, y_true, y_pred):
+        return self.margin * self.hinge(y_true, y_pred / self.margin)
+
+    def get_config(self):
+        return {"margin": self.margin}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _same_as_scaled_keras_hinge(result, args) -> str | None:
+    expected = harness.loss_training(_KerasMarginHinge, *args)
+    return compare_values(result, expected, rtol=1e-4, atol=1e-5)
+
+
+MARGIN_HINGE = Exercise(
+    id="MarginHinge",
+    hint="turn 0/1 labels into -1/+1 with 2 * y - 1, then average max(0, margin - t * score) "
+    "over the last axis with keras.ops; get_config must return margin as well as what the "
+    "base class returns.",
+    public_cases=(
+        Case("margin 1, same as keras.losses.Hinge, and fit with it", lambda: (1.0, 0),
+             _same_as_scaled_keras_hinge),
+        Case("margin 2.5 (it must reach the formula and the config)", lambda: (2.5, 1),
+             _same_as_scaled_keras_hinge),
+    ),
+    harness=harness.loss_training,
+)
+
+MINORITY_RECALL = Exercise(
+    id="minority_recall",
+    hint="pass class_weight={0: 1.0, 1: minority_weight} to fit; recall is the share of the "
+    "test set's true positives that the model predicts as positive (probability above 0.5).",
+    public_cases=(
+        # Bands: the course's runs over 6 seeds, widened by 0.08.
+        Case("no reweighting", lambda: (1.0, 7), in_band(0.16, 0.41)),
+        Case("the minority weighted 19x", lambda: (19.0, 8), in_band(0.71, 0.96)),
+    ),
+)
+
 EXERCISES = (
     HUBER_LOSS,
     BINARY_FOCAL_LOSS,
     EXPECTED_CALIBRATION_ERROR,
     F1_SCORE,
+    MARGIN_HINGE,
+    MINORITY_RECALL,
 )

@@ -2,13 +2,15 @@
 
 References are Keras's own initialisers (sampled), small literal values, or
 a Monte-Carlo run of a real stack of layers; never a copy of the solution.
+The experiment's bands come from the course's runs over seeds.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.checks.cases import Case, Exercise
+from course_lib.checks import harness
+from course_lib.checks.cases import Case, Exercise, in_band
 from course_lib.checks.values import compare_values
 
 
@@ -121,22 +123,77 @@ PROPAGATE_VARIANCE = Exercise(
 )
 
 
-def _expect_text(expected: str):
+def _expect_scaling(expected: tuple[float, str]):
     def verify(result, args) -> str | None:
-        if result != expected:
-            return f"for {args[0]!r} expected {expected!r}, got {result!r}"
-        return None
+        if not isinstance(result, tuple | list) or len(result) != 2:
+            return "expected a pair (scale, mode)"
+        return compare_values(tuple(result), expected, rtol=0.05, atol=0)
 
     return verify
 
 
 INIT_FOR_ACTIVATION = Exercise(
     id="init_for_activation",
-    hint="ReLU-like activations need He, SELU needs LeCun, the saturating ones Glorot.",
+    hint="ask what each activation does to a signal of variance 1 near zero: ReLU halves the "
+    "second moment; tanh has slope 1 at zero; the sigmoid has slope 1/4 there, and the "
+    "variance scales with the square of the slope.",
     public_cases=(
-        Case("relu", lambda: ("relu",), _expect_text("he")),
-        Case("tanh", lambda: ("tanh",), _expect_text("glorot")),
-        Case("selu", lambda: ("selu",), _expect_text("lecun")),
+        Case("relu", lambda: ("relu",), _expect_scaling((2.0, "fan_in"))),
+        Case("tanh", lambda: ("tanh",), _expect_scaling((1.0, "fan_avg"))),
+        Case("selu", lambda: ("selu",), _expect_scaling((1.0, "fan_in"))),
+    ),
+)
+
+
+class _KerasScaledGlorot:
+    """The reference: Keras's VarianceScaling with scale gain², averaged fans, uniform."""
+
+    def __init__(self, gain=1.0, seed=None):
+        import keras
+
+        self.gain, self.seed = gain, seed
+        self.initializer = keras.initializers.VarianceScaling(
+            gain**2, mode="fan_avg", distribution="uniform", seed=seed
+        )
+
+    def __call__(self, shape, dtype=None):
+        return self.initializer(shape, dtype=dtype)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _same_statistics_as_keras(result, args) -> str | None:
+    expected = harness.initializer_statistics(_KerasScaledGlorot, *args)
+    return compare_values(result, expected, rtol=0.03, atol=0.005)
+
+
+SCALED_GLOROT_UNIFORM = Exercise(
+    id="ScaledGlorotUniform",
+    hint="the limit is gain · sqrt(6 / (fan_in + fan_out)); draw with keras.random.uniform and "
+    "the stored seed, and let get_config return every argument __init__ takes.",
+    public_cases=(
+        Case("gain 1 in a Dense(128) on 256 inputs", lambda: (1.0, 256, 128, 3),
+             _same_statistics_as_keras),
+        Case("gain 4 (sigmoid), and the config keeps the gain", lambda: (4.0, 300, 200, 4),
+             _same_statistics_as_keras),
+    ),
+    harness=harness.initializer_statistics,
+)
+
+DEEP_NET_ACCURACY = Exercise(
+    id="deep_net_accuracy",
+    hint="build the network exactly as described, seed everything from `seed`, and return "
+    "`model.evaluate(...)`'s accuracy on the validation split as a float.",
+    public_cases=(
+        # Bands: the course's runs over 6 seeds, widened.
+        Case("tanh with Glorot (gain 1) trains", lambda: (1.0, "tanh", 7), in_band(0.7, 1.0)),
+        Case("sigmoid with Glorot (gain 1) stays near chance", lambda: (1.0, "sigmoid", 8),
+             in_band(0.05, 0.2)),
     ),
 )
 
@@ -145,4 +202,6 @@ EXERCISES = (
     GLOROT_UNIFORM_LIMIT,
     PROPAGATE_VARIANCE,
     INIT_FOR_ACTIVATION,
+    SCALED_GLOROT_UNIFORM,
+    DEEP_NET_ACCURACY,
 )

@@ -2,14 +2,16 @@
 
 References are `keras.layers.BatchNormalization` and
 `keras.layers.LayerNormalization` run on the same inputs and weights, or
-small literal values; never a copy of the solution.
+small literal values; never a copy of the solution. The experiment's bands
+come from the course's runs over seeds.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.checks.cases import Case, Exercise
+from course_lib.checks import harness
+from course_lib.checks.cases import Case, Exercise, in_band
 from course_lib.checks.values import compare_values
 
 
@@ -170,9 +172,45 @@ LAYER_NORM = Exercise(
     ),
 )
 
+
+
+def _same_as_keras_layer_norm(result, args) -> str | None:
+    import keras
+
+    expected = harness.normalization_training(keras.layers.LayerNormalization, *args)
+    return compare_values(result, expected, rtol=1e-4, atol=1e-5)
+
+
+LAYER_NORM_LAYER = Exercise(
+    id="LayerNorm",
+    hint="create gamma and beta in `build` with `self.add_weight`, one per feature of the last "
+    "axis; in `call` use keras.ops (mean, var or square, sqrt or rsqrt) over axis=-1 with "
+    "keepdims=True; return the epsilon from get_config along with the base class's config.",
+    public_cases=(
+        Case("epsilon 1e-3, trained in a small model, same as keras.layers.LayerNormalization",
+             lambda: (1e-3, 0), _same_as_keras_layer_norm),
+        Case("epsilon 0.5 (it must reach the formula and the config)", lambda: (0.5, 1),
+             _same_as_keras_layer_norm),
+    ),
+    harness=harness.normalization_training,
+)
+
+MOVING_MEAN_PROGRESS = Exercise(
+    id="moving_mean_progress",
+    hint="read the moving mean before and after `fit` with np.asarray(layer.moving_mean); the "
+    "target is the mean of the Dense layer's outputs on x after training.",
+    public_cases=(
+        # Bands: the course's runs over 6 seeds, widened by 0.01.
+        Case("BN trainable, 3 epochs", lambda: (False, 3, 7), in_band(0.20, 0.225)),
+        Case("BN frozen with trainable = False, 3 epochs", lambda: (True, 3, 8), in_band(0.0, 0.0)),
+    ),
+)
+
 EXERCISES = (
     BATCH_NORM_TRAIN,
     UPDATE_MOVING_AVERAGE,
     BATCH_NORM_INFERENCE,
     LAYER_NORM,
+    LAYER_NORM_LAYER,
+    MOVING_MEAN_PROGRESS,
 )

@@ -1,14 +1,16 @@
 """Public cases of chapter 04's exercises ("Regularisation").
 
 References are Keras's regularisers and its `EarlyStopping` callback driven
-epoch by epoch, or small literal values; never a copy of the solution.
+epoch by epoch or in a real fit, or small literal values; never a copy of
+the solution. The experiment's bands come from the course's runs over seeds.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.checks.cases import Case, Exercise
+from course_lib.checks import harness
+from course_lib.checks.cases import Case, Exercise, in_band
 from course_lib.checks.values import compare_values
 
 
@@ -163,9 +165,51 @@ MIXUP = Exercise(
     ),
 )
 
+
+
+def _keras_early_stopping_callback(patience):
+    import keras
+
+    return keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=patience, restore_best_weights=True
+    )
+
+
+def _same_as_keras_early_stopping(result, args) -> str | None:
+    expected = harness.early_stopping_training(_keras_early_stopping_callback, *args)
+    return compare_values(result, expected, rtol=1e-4, atol=1e-5)
+
+
+BEST_WEIGHTS_EARLY_STOPPING = Exercise(
+    id="BestWeightsEarlyStopping",
+    hint="in on_epoch_end read logs['val_loss']; keep the best value, a copy of "
+    "self.model.get_weights() taken then, and a count of epochs without improvement; set "
+    "self.model.stop_training = True when the count reaches patience; in on_train_end put "
+    "the kept weights back.",
+    public_cases=(
+        Case("patience 2, same as keras EarlyStopping(restore_best_weights=True)",
+             lambda: (2, 0), _same_as_keras_early_stopping),
+        Case("patience 5", lambda: (5, 1), _same_as_keras_early_stopping),
+    ),
+    harness=harness.early_stopping_training,
+)
+
+KERNEL_NORM = Exercise(
+    id="kernel_norm",
+    hint="build, compile and fit exactly as described, then take np.linalg.norm of the first "
+    "layer's kernel as a NumPy array.",
+    public_cases=(
+        # Bands: the course's runs over 6 seeds, widened by 0.6.
+        Case("no penalty", lambda: (0.0, 7), in_band(14.4, 16.7)),
+        Case("L2 at 3e-3", lambda: (3e-3, 8), in_band(5.5, 7.4)),
+    ),
+)
+
 EXERCISES = (
     L1_L2_PENALTY,
     INVERTED_DROPOUT,
     EARLY_STOPPING_EPOCHS,
     MIXUP,
+    BEST_WEIGHTS_EARLY_STOPPING,
+    KERNEL_NORM,
 )

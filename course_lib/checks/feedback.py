@@ -8,13 +8,19 @@ compares outside the learner's kernel, with the same comparison
 
 from __future__ import annotations
 
+import functools
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from course_lib.checks.cases import find_exercise
 from course_lib.checks.status import Status
+
+#: After this many failed checks of one exercise in a session, the hint shows unasked.
+HINT_AFTER_FAILURES = 3
+_failures: Counter[str] = Counter()
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,8 @@ class Report:
     def not_attempted(self) -> bool:
         return any(outcome.status == Status.NOT_ATTEMPTED for outcome in self.outcomes)
 
-    def text(self) -> str:
+    def text(self, hint: bool = False) -> str:
+        """The feedback; the hint only when `hint` is true and a case failed."""
         if self.not_attempted:
             return (
                 f"{self.exercise_id}: not implemented yet. Replace "
@@ -57,7 +64,11 @@ class Report:
             if outcome.status != Status.OK
         ]
         if self.passed < self.total:
-            lines.append(f"  hint: {self.hint}")
+            lines.append(
+                f"  hint: {self.hint}"
+                if hint
+                else f"  (ask for a hint with check({self.exercise_id!r}, ..., hint=True))"
+            )
         return "\n".join(lines)
 
 
@@ -75,10 +86,11 @@ def evaluate(exercise_id: str, answer: Callable[..., Any]) -> Report:
         0
     """
     exercise = find_exercise(exercise_id)
+    call = answer if exercise.harness is None else functools.partial(exercise.harness, answer)
     outcomes = []
     for case in exercise.public_cases:
         try:
-            result = answer(*case.make_args())
+            result = call(*case.make_args())
         except NotImplementedError:
             outcomes.append(CaseOutcome(case.name, Status.NOT_ATTEMPTED))
             break
@@ -95,6 +107,15 @@ def evaluate(exercise_id: str, answer: Callable[..., Any]) -> Report:
     return Report(exercise_id, tuple(outcomes), exercise.hint)
 
 
-def check(exercise_id: str, answer: Callable[..., Any]) -> None:
-    """Print feedback on `answer` for the exercise `exercise_id`."""
-    print(evaluate(exercise_id, answer).text())
+def check(exercise_id: str, answer: Callable[..., Any], hint: bool = False) -> None:
+    """Print feedback on `answer` for the exercise `exercise_id`.
+
+    The hint points at the idea, never the answer. It is shown when asked
+    for (`hint=True`), or unasked after `HINT_AFTER_FAILURES` failed checks
+    of the same exercise in this session.
+    """
+    report = evaluate(exercise_id, answer)
+    failed = report.passed < report.total and not report.not_attempted
+    if failed:
+        _failures[exercise_id] += 1
+    print(report.text(hint=hint or _failures[exercise_id] >= HINT_AFTER_FAILURES))

@@ -149,6 +149,56 @@ def compare(
     return None
 
 
+def within_band(got: Any, runs: list[Any], margin: float, where: str = "result") -> str | None:
+    """None when `got` lies in the band the reference `runs` span, widened by `margin`.
+
+    An experiment's result differs from seed to seed and from CPU to CPU, so
+    it is graded against the range of the reference's runs over several seeds
+    rather than one number: numbers must lie in [min - margin, max + margin],
+    element by element; anything else (a decision such as a name) must be one
+    of the values the runs gave.
+
+    Example:
+        >>> within_band(0.93, [0.91, 0.95, 0.96], margin=0.02) is None
+        True
+        >>> within_band(0.5, [0.91, 0.95, 0.96], margin=0.02)
+        'result: 0.5 lies outside the band [0.89, 0.98] of the reference runs over seeds'
+    """
+    if got is None:
+        return f"{where}: the function returned None (is a `return` missing?)"
+    first = runs[0]
+    if isinstance(first, tuple) and _numbers(first) is None:
+        if not isinstance(got, tuple) or len(got) != len(first):
+            return f"{where}: expected a tuple of {len(first)}, got {describe(got)}"
+        for index, item in enumerate(got):
+            problem = within_band(item, [run[index] for run in runs], margin, f"{where}[{index}]")
+            if problem:
+                return problem
+        return None
+    if _numbers(first) is None:
+        if got in runs:
+            return None
+        seen = ", ".join(sorted(set(map(repr, runs))))
+        return f"{where}: {got!r} is not what the reference runs gave ({seen})"
+    got_numbers = _numbers(got)
+    if got_numbers is None:
+        return f"{where}: expected numbers, got {describe(got)}"
+    stacked = np.stack([np.asarray(run, dtype="float64") for run in runs])
+    low, high = stacked.min(axis=0) - margin, stacked.max(axis=0) + margin
+    if got_numbers.shape != low.shape:
+        return f"{where}: expected shape {low.shape}, got shape {got_numbers.shape}"
+    outside = ~((got_numbers >= low) & (got_numbers <= high))
+    if not outside.any():
+        return None
+    index = tuple(int(i) for i in np.argwhere(outside)[0])
+    value, lo, hi = (float(np.asarray(a)[index]) for a in (got_numbers, low, high))
+    at = f" at index {index}" if index else ""
+    return (
+        f"{where}: {value:.4g}{at} lies outside the band [{lo:.4g}, {hi:.4g}] "
+        "of the reference runs over seeds"
+    )
+
+
 def as_plain(value: Any) -> Any:
     """`value` as the grader sees it: encoded, then decoded.
 

@@ -12,6 +12,16 @@ solution, `solutions/NN_slug_grading.py`:
     PROBES = {"exercise_id": [(arg1, arg2, ...), ...], ...}   # inputs only
     POINTS = {"exercise_id": 2, ...}                         # every exercise
     TOLERANCE = {"exercise_id": (rtol, atol), ...}           # optional
+    HARNESS = {"ClassName": "module:function"}               # Keras-object answers
+    BAND = {"exercise_id": {"seeds": (0, 1, 2), "margin": 0.05}}  # experiments
+
+An exercise with a `HARNESS` entry is answered by a Keras object, which the
+harness uses in a small model (`course_tools.grading.kernel_side`). An
+exercise with a `BAND` entry is an experiment whose last argument is a
+seed: the reference runs every probe once per seed in `seeds`, and a
+student's result on the probe's own seed passes when it lies within the
+band those runs span, widened by `margin`
+(`course_lib.checks.values.within_band`).
 
 Every outcome is a `course_lib.checks.status.Status`.
 """
@@ -23,14 +33,14 @@ import json
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from course_lib.checks.status import Status
-from course_lib.checks.values import DEFAULT_TOLERANCE, compare, decode, encode
+from course_lib.checks.values import DEFAULT_TOLERANCE, compare, decode, encode, within_band
 from course_tools import notebooks
 from course_tools.chapters import find_chapter
 from course_tools.exercises import exercise_ids
@@ -49,6 +59,23 @@ class GraderError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Band:
+    """An experiment's grading: the reference runs each probe once per seed."""
+
+    seeds: tuple[int, ...]
+    margin: float
+
+    def reference_probes(self, probes: list[tuple]) -> list[tuple]:
+        """Every probe with its seed (the last argument) replaced by each of `seeds`."""
+        return [tuple(args[:-1]) + (seed,) for args in probes for seed in self.seeds]
+
+    def group(self, values: list[Any]) -> list[list[Any]]:
+        """The reference's values, one list of runs per probe."""
+        size = len(self.seeds)
+        return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+@dataclass(frozen=True)
 class Assignment:
     """A released exercise notebook with its hidden probes and points."""
 
@@ -61,6 +88,8 @@ class Assignment:
     probes: dict[str, list[tuple]]
     tolerance: dict[str, tuple[float, float]]
     root: Path
+    harness: dict[str, str] = field(default_factory=dict)
+    bands: dict[str, Band] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -116,6 +145,12 @@ def load_assignment(query: str, root: Path | None = None) -> Assignment:
             for exercise in ids
         },
         root=root,
+        harness={e: spec for e, spec in getattr(module, "HARNESS", {}).items() if e in ids},
+        bands={
+            e: Band(tuple(int(s) for s in band["seeds"]), float(band["margin"]))
+            for e, band in getattr(module, "BAND", {}).items()
+            if e in ids
+        },
     )
 
 
@@ -128,10 +163,11 @@ class RawOutcome:
     results: list[dict] | None = None
 
 
-def _probe_code(exercise: str, inputs: Path, results: Path) -> str:
+def _probe_code(exercise: str, inputs: Path, results: Path, harness: str | None) -> str:
     return (
         "from course_tools.grading.kernel_side import run_probes as _course_run_probes\n"
-        f"_course_run_probes(globals(), {exercise!r}, {str(inputs)!r}, {str(results)!r})"
+        f"_course_run_probes(globals(), {exercise!r}, {str(inputs)!r}, {str(results)!r}, "
+        f"{harness!r})"
     )
 
 
@@ -211,8 +247,13 @@ def run_plan(
     limits: Limits,
     sandbox: Sandbox | None,
     wall_seconds: float,
+    probes: dict[str, list[tuple]] | None = None,
 ) -> dict[str, RawOutcome]:
-    """Run the planned cells, then every exercise's probes; report raw outcomes."""
+    """Run the planned cells, then every exercise's probes; report raw outcomes.
+
+    `probes` defaults to the assignment's; the reference passes its own.
+    """
+    probes = assignment.probes if probes is None else probes
     outcomes = {
         exercise: RawOutcome(Status.MISSING_ANSWER, "no answer cell found in the submission")
         for exercise in grading_plan.missing
@@ -234,7 +275,9 @@ def run_plan(
                     continue
                 if not session.usable:
                     break
-                outcomes[exercise] = _run_probes(session, assignment, exercise, work_dir)
+                outcomes[exercise] = _run_probes(
+                    session, exercise, probes[exercise], assignment.harness.get(exercise), work_dir
+                )
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     for exercise in assignment.exercises:
@@ -250,12 +293,12 @@ def run_plan(
 
 
 def _run_probes(
-    session: _Session, assignment: Assignment, exercise: str, work_dir: Path
+    session: _Session, exercise: str, probes: list[tuple], harness: str | None, work_dir: Path
 ) -> RawOutcome:
     inputs, results = work_dir / f"{exercise}.inputs.json", work_dir / f"{exercise}.results.json"
-    inputs.write_text(json.dumps([encode(args) for args in assignment.probes[exercise]]))
+    inputs.write_text(json.dumps([encode(args) for args in probes]))
     results.unlink(missing_ok=True)
-    result = session.run(_probe_code(exercise, inputs, results), keep=False)
+    result = session.run(_probe_code(exercise, inputs, results, harness), keep=False)
     if result.status == Status.TIMEOUT:
         return RawOutcome(Status.TIMEOUT, f"the function {result.message}")
     if result.status == Status.KERNEL_DIED:
@@ -276,8 +319,13 @@ def score(
     reference: list[Any],
     max_points: int,
     tolerance: tuple[float, float],
+    band: Band | None = None,
 ) -> ExerciseGrade:
-    """Compare raw results with the reference, probe by probe."""
+    """Compare raw results with the reference, probe by probe.
+
+    For an experiment (`band` set) each reference item is the list of the
+    reference's runs over seeds, and the result must lie within their band.
+    """
     if outcome.status != Status.OK:
         return ExerciseGrade(
             exercise, 0.0, max_points, outcome.status, outcome.message, 0, len(reference)
@@ -298,7 +346,12 @@ def score(
         item = results[index] if index < len(results) else {"error": "missing result"}
         if "value" in item:
             try:
-                problem = compare(decode(item["value"]), expected, *tolerance)
+                got = decode(item["value"])
+                problem = (
+                    compare(got, expected, *tolerance)
+                    if band is None
+                    else within_band(got, expected, band.margin)
+                )
             except (ValueError, TypeError):
                 problem = "the kernel returned a malformed value"
         elif "unencodable" in item:
@@ -323,7 +376,15 @@ def score(
 def reference_results(assignment: Assignment, limits: Limits) -> dict[str, list[Any]]:
     """Expected values: the solution notebook's answers run on the probes (trusted, no sandbox)."""
     own_plan = plan(assignment.release, assignment.solution)
-    outcomes = run_plan(own_plan, assignment, limits, None, REFERENCE_WALL_SECONDS)
+    probes = {
+        exercise: (
+            assignment.bands[exercise].reference_probes(inputs)
+            if exercise in assignment.bands
+            else inputs
+        )
+        for exercise, inputs in assignment.probes.items()
+    }
+    outcomes = run_plan(own_plan, assignment, limits, None, REFERENCE_WALL_SECONDS, probes)
     references = {}
     for exercise, outcome in outcomes.items():
         bad = [item for item in outcome.results or [] if "value" not in item]
@@ -331,7 +392,9 @@ def reference_results(assignment: Assignment, limits: Limits) -> dict[str, list[
             raise GraderError(
                 f"the solution of {exercise!r} fails its own probes: {outcome.message or bad[:1]}"
             )
-        references[exercise] = [decode(item["value"]) for item in outcome.results]
+        values = [decode(item["value"]) for item in outcome.results]
+        band = assignment.bands.get(exercise)
+        references[exercise] = values if band is None else band.group(values)
     return references
 
 
@@ -368,6 +431,7 @@ def grade_submission(
             references[exercise],
             assignment.points[exercise],
             assignment.tolerance[exercise],
+            assignment.bands.get(exercise),
         )
         for exercise in assignment.exercises
     ]

@@ -2,13 +2,20 @@
 
 It reads encoded inputs from a file, calls the named function once per probe
 and writes encoded results (or the exception each call raised) to another
-file. It never sees expected values: comparing happens in the grader process.
+file. An exercise whose answer is a Keras object (a Loss, Layer, Callback,
+initialiser subclass, or a training step) names a *harness* in its grading
+file, `"module:function"`: the harness receives the student's object and the
+probe's inputs, uses the object for real in a small model, and returns
+numbers. It never sees expected values: comparing happens in the grader process.
 A student who patches this module only changes what their own kernel reports.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +26,30 @@ def _error(error: BaseException) -> dict[str, str]:
     return {"error": type(error).__name__, "message": str(error)[-500:]}
 
 
-def run_probes(namespace: dict[str, Any], name: str, inputs_path: str, results_path: str) -> None:
-    """Call `namespace[name]` on every probe in `inputs_path`; write `results_path`."""
+def load_harness(spec: str) -> Callable[..., Any]:
+    """The function `"package.module:function"` names."""
+    module, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def run_probes(
+    namespace: dict[str, Any],
+    name: str,
+    inputs_path: str,
+    results_path: str,
+    harness: str | None = None,
+) -> None:
+    """Call `namespace[name]` (through `harness`, if named) on every probe; write `results_path`."""
     probes = [decode(item) for item in json.loads(Path(inputs_path).read_text())]
-    function = namespace.get(name)
+    answer = namespace.get(name)
     results: list[dict[str, Any]] = []
-    if not callable(function):
-        results = [{"error": "NameError", "message": f"no function named {name!r} is defined"}]
+    if not callable(answer):
+        results = [{"error": "NameError", "message": f"nothing callable named {name!r} is defined"}]
     else:
+        call = answer if harness is None else functools.partial(load_harness(harness), answer)
         for args in probes:
             try:
-                value = function(*args)
+                value = call(*args)
             except NotImplementedError as error:
                 results.append(_error(error))
                 break

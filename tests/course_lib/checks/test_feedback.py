@@ -1,11 +1,12 @@
 """`check` and `evaluate`: the course's own solutions pass, wrong answers are explained."""
 
 import ast
+from collections import Counter
 
 import numpy as np
 import pytest
 
-from course_lib.checks import check, evaluate
+from course_lib.checks import check, evaluate, feedback
 from course_lib.checks.status import Status
 from course_tools import exercises, notebooks
 from tests.helpers import SOLUTIONS
@@ -45,7 +46,22 @@ def test_a_blank_answer_is_not_attempted_and_a_constant_is_wrong(path, exercise_
 
     assert evaluate(exercise_id, blank).not_attempted
     report = evaluate(exercise_id, lambda *args: 0.123)
-    assert report.passed < report.total and "hint:" in report.text()
+    assert report.passed < report.total and "hint:" in report.text(hint=True)
+
+
+def test_the_hint_shows_on_request_or_after_repeated_failures(capsys, monkeypatch):
+    monkeypatch.setattr(feedback, "_failures", Counter())
+
+    def wrong(x, degree):
+        return x
+
+    check("polynomial_features", wrong)
+    first = capsys.readouterr().out
+    assert "hint:" not in first and "hint=True" in first
+    check("polynomial_features", wrong, hint=True)
+    assert "hint:" in capsys.readouterr().out
+    check("polynomial_features", wrong)
+    assert "hint:" in capsys.readouterr().out  # the third failure in this session
 
 
 def test_not_implemented_is_reported_cleanly(capsys):
@@ -65,7 +81,7 @@ def test_wrong_answer_says_what_was_expected():
 
     report = evaluate("standardize", leaky)
     assert report.passed < report.total
-    assert "no leakage" in report.text() and "hint:" in report.text()
+    assert "no leakage" in report.text() and "hint:" not in report.text()
     assert "  wrong: " in report.text()
 
 

@@ -1,0 +1,184 @@
+"""Harnesses: use a learner's Keras object for real in a small model, return numbers.
+
+An exercise whose answer is a Keras object (a training step written with
+`tf.GradientTape`, a `Loss`, an `Initializer`, a `Layer` or a `Callback`
+subclass) cannot be compared as a value. Its harness builds a small model
+from a seed, trains or evaluates it with the learner's object, and returns
+plain numbers: `check` compares them with the same harness run on a Keras
+built-in, the grader with the same harness run on the course's solution.
+Each harness also round-trips the object through `get_config` where Keras
+would (saving a model, cloning it), so a config that forgets an argument
+shows up as a wrong number.
+
+Example:
+    >>> import keras
+    >>> def builtin_step(model, x, y, learning_rate):
+    ...     model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
+    ...     return model.train_on_batch(x, y)
+    >>> losses, kernel, bias = tape_training(builtin_step, 0.1, 3, 0)
+    >>> losses.shape, kernel.shape, bias.shape
+    ((3,), (3,), (1,))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+
+def _seeded(seed: int) -> np.random.Generator:
+    import keras
+
+    keras.utils.set_random_seed(int(seed))
+    return np.random.default_rng(int(seed))
+
+
+def _numpy(value: Any) -> np.ndarray:
+    import keras
+
+    return np.asarray(keras.ops.convert_to_numpy(value), dtype="float64")
+
+
+def _linear_data(rng: np.random.Generator, rows: int, features: int) -> tuple:
+    x = rng.normal(0, 1, (rows, features)).astype("float32")
+    y = (x @ rng.normal(0, 2, (features, 1)) + 0.5 + rng.normal(0, 0.1, (rows, 1))).astype(
+        "float32"
+    )
+    return x, y
+
+
+def tape_training(
+    train_step: Callable, learning_rate: float, steps: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run `train_step(model, x, y, learning_rate)` `steps` times on a linear regression.
+
+    The model is one `Dense(1)` unit from `seed`, the batch is the whole
+    64-row training set, and each call must return the batch's MSE before
+    its update. Returns (losses, kernel, bias) after the last step.
+    """
+    import keras
+
+    x, y = _linear_data(_seeded(seed), 64, 3)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    losses = [float(_numpy(train_step(model, x, y, learning_rate))) for _ in range(int(steps))]
+    kernel, bias = model.layers[0].get_weights()
+    return np.array(losses), _numpy(kernel).ravel(), _numpy(bias)
+
+
+def loss_training(loss_class: type, margin: float, seed: int) -> tuple[np.ndarray, ...]:
+    """A `Loss` subclass taking `margin`: its values, its config clone's, and a fit with it.
+
+    Labels are 0/1 and predictions raw scores. Returns (per-batch losses of
+    the loss on four fixed batches, the same for `from_config(get_config())`,
+    the linear classifier's kernel after three epochs of SGD on that loss).
+    """
+    import keras
+
+    rng = _seeded(seed)
+    loss = loss_class(margin=margin)
+    clone = loss_class.from_config(loss.get_config())
+    labels = rng.integers(0, 2, (4, 16, 1)).astype("float32")
+    scores = rng.normal(0, 2, (4, 16, 1)).astype("float32")
+    values = np.array([float(_numpy(loss(t, s))) for t, s in zip(labels, scores, strict=True)])
+    cloned = np.array([float(_numpy(clone(t, s))) for t, s in zip(labels, scores, strict=True)])
+    x = rng.normal(0, 1, (128, 4)).astype("float32")
+    y = (x[:, :1] - x[:, 1:2] > 0).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss=loss)
+    model.fit(x, y, epochs=3, batch_size=32, shuffle=False, verbose=0)
+    return values, cloned, _numpy(model.layers[0].kernel).ravel()
+
+
+def initializer_statistics(
+    initializer_class: type, gain: float, fan_in: int, fan_out: int, seed: int
+) -> tuple[float, ...]:
+    """Statistics of the kernel a `Dense` layer draws from `initializer_class(gain, seed)`.
+
+    Returns (largest |w|, std of w, mean of w) for the layer's kernel, then
+    the largest |w| and std of a kernel drawn by `from_config(get_config())`.
+    """
+    import keras
+
+    _seeded(seed)
+    initializer = initializer_class(gain=gain, seed=seed)
+    clone = initializer_class.from_config(initializer.get_config())
+    layer = keras.layers.Dense(fan_out, kernel_initializer=initializer)
+    layer.build((None, fan_in))
+    kernel, cloned = _numpy(layer.kernel), _numpy(clone((fan_in, fan_out)))
+    return (
+        float(np.abs(kernel).max()),
+        float(kernel.std()),
+        float(kernel.mean()),
+        float(np.abs(cloned).max()),
+        float(cloned.std()),
+    )
+
+
+def normalization_training(layer_class: type, epsilon: float, seed: int) -> tuple[np.ndarray, ...]:
+    """A normalisation `Layer` subclass taking `epsilon`, inside a small trained model.
+
+    The model is `Dense(16)`, the layer, `Dense(3)`; it is trained for three
+    epochs with Adam on a synthetic 3-class problem. Returns (the layer's
+    output on a fixed batch before training, the model's output on that
+    batch after training, a config clone's output on the trained
+    activations, which must match the trained layer's when the weights are
+    copied over).
+    """
+    import keras
+
+    rng = _seeded(seed)
+    x = rng.normal(1.0, 2.0, (96, 8)).astype("float32")
+    y = np.argmax(x[:, :3], axis=1)
+    layer = layer_class(epsilon=epsilon)
+    model = keras.Sequential(
+        [keras.Input((8,)), keras.layers.Dense(16), layer, keras.layers.Dense(3)]
+    )
+    hidden = model.layers[0](x[:8])
+    before = _numpy(layer(hidden))
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    model.fit(x, y, epochs=3, batch_size=32, shuffle=False, verbose=0)
+    after = _numpy(model(x[:8]))
+    clone = layer_class.from_config(layer.get_config())
+    hidden = model.layers[0](x[:8])
+    clone.build(hidden.shape)
+    clone.set_weights(layer.get_weights())
+    return before, after, _numpy(clone(hidden)) - _numpy(layer(hidden))
+
+
+def early_stopping_training(callback_class: type, patience: int, seed: int) -> tuple[float, ...]:
+    """An early-stopping `Callback` subclass taking `patience`, in a fit that overfits.
+
+    A wide network fits 60 noisy examples for up to 40 epochs while the
+    validation loss turns upward. Returns (epochs run, validation loss of
+    the weights the model ends with).
+    """
+    import keras
+
+    rng = _seeded(seed)
+    x = rng.normal(0, 1, (260, 10)).astype("float32")
+    y = ((x[:, 0] + rng.normal(0, 1.0, 260)) > 0).astype("float32")
+    model = keras.Sequential(
+        [
+            keras.Input((10,)),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    history = model.fit(
+        x[:60],
+        y[:60],
+        epochs=40,
+        batch_size=20,
+        shuffle=False,
+        verbose=0,
+        validation_data=(x[60:], y[60:]),
+        callbacks=[callback_class(patience=patience)],
+    )
+    final = float(model.evaluate(x[60:], y[60:], verbose=0))
+    return float(len(history.epoch)), final
