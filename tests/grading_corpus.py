@@ -17,11 +17,13 @@ from pathlib import Path
 import nbformat
 
 from course_tools import exercises, notebooks
+from course_tools.grading.grader import load_assignment
 from tests.helpers import ROOT
 
 SOLUTION = ROOT / "solutions" / "00_training_loop.ipynb"
 RELEASE = ROOT / "exercises" / "00_training_loop.ipynb"
-EXERCISES = ("standardize", "mse_gradients", "train_linear_regression", "polynomial_features")
+ASSIGNMENT = load_assignment("00", ROOT)
+EXERCISES = ASSIGNMENT.exercises
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,12 @@ class Case:
     needs_sandbox: bool = False
 
 
-def expect(default: tuple[str, float] = ("ok", 1.0), **overrides) -> dict:
-    return {exercise: overrides.get(exercise, default) for exercise in EXERCISES}
+def expect(default: tuple[str, float] | None = None, **overrides) -> dict:
+    """Each exercise's (status, points): full points unless `default` or an override says."""
+    return {
+        exercise: overrides.get(exercise, default or ("ok", float(ASSIGNMENT.points[exercise])))
+        for exercise in EXERCISES
+    }
 
 
 def solution_with(**answers: str) -> Callable[[Path, dict], None]:

@@ -204,7 +204,6 @@ POLYNOMIAL_FEATURES = Exercise(
 )
 
 
-
 def _builtin_sgd_step(model, x, y, learning_rate):
     """One step of Keras's own SGD on the MSE: what a tape step must reproduce."""
     import keras
@@ -224,10 +223,16 @@ SGD_STEP = Exercise(
     "error; outside it ask the tape for the gradients of the loss with respect to "
     "`model.trainable_variables`, then move each variable against its gradient.",
     public_cases=(
-        Case("5 steps at learning rate 0.1, same as keras SGD", lambda: (0.1, 5, 0),
-             _same_as_builtin_sgd),
-        Case("20 steps at learning rate 0.02, same as keras SGD", lambda: (0.02, 20, 1),
-             _same_as_builtin_sgd),
+        Case(
+            "5 steps at learning rate 0.1, same as keras SGD",
+            lambda: (0.1, 5, 0),
+            _same_as_builtin_sgd,
+        ),
+        Case(
+            "20 steps at learning rate 0.02, same as keras SGD",
+            lambda: (0.02, 20, 1),
+            _same_as_builtin_sgd,
+        ),
     ),
     harness=harness.tape_training,
 )
@@ -238,7 +243,11 @@ BIAS_VARIANCE = Exercise(
     "bias² compares their mean with the true curve, variance is their spread around that mean.",
     public_cases=(
         # Bands: the course's runs over 20 seeds, widened by 0.005.
-        Case("degree 0: a constant underfits", lambda: (0, 7), in_band((0.537, 0.011), (0.548, 0.031))),
+        Case(
+            "degree 0: a constant underfits",
+            lambda: (0, 7),
+            in_band((0.537, 0.011), (0.548, 0.031)),
+        ),
         Case("degree 2", lambda: (2, 8), in_band((0.141, 0.028), (0.158, 0.054))),
     ),
 )

@@ -185,7 +185,6 @@ F1_SCORE = Exercise(
 )
 
 
-
 class _KerasMarginHinge:
     """The reference: margin · keras.losses.Hinge on the scores divided by the margin."""
 
@@ -216,10 +215,16 @@ MARGIN_HINGE = Exercise(
     "over the last axis with keras.ops; get_config must return margin as well as what the "
     "base class returns.",
     public_cases=(
-        Case("margin 1, same as keras.losses.Hinge, and fit with it", lambda: (1.0, 0),
-             _same_as_scaled_keras_hinge),
-        Case("margin 2.5 (it must reach the formula and the config)", lambda: (2.5, 1),
-             _same_as_scaled_keras_hinge),
+        Case(
+            "margin 1, same as keras.losses.Hinge, and fit with it",
+            lambda: (1.0, 0),
+            _same_as_scaled_keras_hinge,
+        ),
+        Case(
+            "margin 2.5 (it must reach the formula and the config)",
+            lambda: (2.5, 1),
+            _same_as_scaled_keras_hinge,
+        ),
     ),
     harness=harness.loss_training,
 )

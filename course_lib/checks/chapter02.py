@@ -177,10 +177,16 @@ SCALED_GLOROT_UNIFORM = Exercise(
     hint="the limit is gain · sqrt(6 / (fan_in + fan_out)); draw with keras.random.uniform and "
     "the stored seed, and let get_config return every argument __init__ takes.",
     public_cases=(
-        Case("gain 1 in a Dense(128) on 256 inputs", lambda: (1.0, 256, 128, 3),
-             _same_statistics_as_keras),
-        Case("gain 4 (sigmoid), and the config keeps the gain", lambda: (4.0, 300, 200, 4),
-             _same_statistics_as_keras),
+        Case(
+            "gain 1 in a Dense(128) on 256 inputs",
+            lambda: (1.0, 256, 128, 3),
+            _same_statistics_as_keras,
+        ),
+        Case(
+            "gain 4 (sigmoid), and the config keeps the gain",
+            lambda: (4.0, 300, 200, 4),
+            _same_statistics_as_keras,
+        ),
     ),
     harness=harness.initializer_statistics,
 )
@@ -192,8 +198,11 @@ DEEP_NET_ACCURACY = Exercise(
     public_cases=(
         # Bands: the course's runs over 6 seeds, widened.
         Case("tanh with Glorot (gain 1) trains", lambda: (1.0, "tanh", 7), in_band(0.7, 1.0)),
-        Case("sigmoid with Glorot (gain 1) stays near chance", lambda: (1.0, "sigmoid", 8),
-             in_band(0.05, 0.2)),
+        Case(
+            "sigmoid with Glorot (gain 1) stays near chance",
+            lambda: (1.0, "sigmoid", 8),
+            in_band(0.05, 0.2),
+        ),
     ),
 )
 

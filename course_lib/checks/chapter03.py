@@ -173,7 +173,6 @@ LAYER_NORM = Exercise(
 )
 
 
-
 def _same_as_keras_layer_norm(result, args) -> str | None:
     import keras
 
@@ -187,10 +186,16 @@ LAYER_NORM_LAYER = Exercise(
     "axis; in `call` use keras.ops (mean, var or square, sqrt or rsqrt) over axis=-1 with "
     "keepdims=True; return the epsilon from get_config along with the base class's config.",
     public_cases=(
-        Case("epsilon 1e-3, trained in a small model, same as keras.layers.LayerNormalization",
-             lambda: (1e-3, 0), _same_as_keras_layer_norm),
-        Case("epsilon 0.5 (it must reach the formula and the config)", lambda: (0.5, 1),
-             _same_as_keras_layer_norm),
+        Case(
+            "epsilon 1e-3, trained in a small model, same as keras.layers.LayerNormalization",
+            lambda: (1e-3, 0),
+            _same_as_keras_layer_norm,
+        ),
+        Case(
+            "epsilon 0.5 (it must reach the formula and the config)",
+            lambda: (0.5, 1),
+            _same_as_keras_layer_norm,
+        ),
     ),
     harness=harness.normalization_training,
 )

@@ -166,7 +166,6 @@ MIXUP = Exercise(
 )
 
 
-
 def _keras_early_stopping_callback(patience):
     import keras
 
@@ -187,8 +186,11 @@ BEST_WEIGHTS_EARLY_STOPPING = Exercise(
     "self.model.stop_training = True when the count reaches patience; in on_train_end put "
     "the kept weights back.",
     public_cases=(
-        Case("patience 2, same as keras EarlyStopping(restore_best_weights=True)",
-             lambda: (2, 0), _same_as_keras_early_stopping),
+        Case(
+            "patience 2, same as keras EarlyStopping(restore_best_weights=True)",
+            lambda: (2, 0),
+            _same_as_keras_early_stopping,
+        ),
         Case("patience 5", lambda: (5, 1), _same_as_keras_early_stopping),
     ),
     harness=harness.early_stopping_training,

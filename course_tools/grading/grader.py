@@ -67,7 +67,7 @@ class Band:
 
     def reference_probes(self, probes: list[tuple]) -> list[tuple]:
         """Every probe with its seed (the last argument) replaced by each of `seeds`."""
-        return [tuple(args[:-1]) + (seed,) for args in probes for seed in self.seeds]
+        return [(*args[:-1], seed) for args in probes for seed in self.seeds]
 
     def group(self, values: list[Any]) -> list[list[Any]]:
         """The reference's values, one list of runs per probe."""
@@ -295,21 +295,29 @@ def run_plan(
 def _run_probes(
     session: _Session, exercise: str, probes: list[tuple], harness: str | None, work_dir: Path
 ) -> RawOutcome:
+    """One cell per probe, so the cell time limit applies to each call of the function."""
     inputs, results = work_dir / f"{exercise}.inputs.json", work_dir / f"{exercise}.results.json"
-    inputs.write_text(json.dumps([encode(args) for args in probes]))
-    results.unlink(missing_ok=True)
-    result = session.run(_probe_code(exercise, inputs, results, harness), keep=False)
-    if result.status == Status.TIMEOUT:
-        return RawOutcome(Status.TIMEOUT, f"the function {result.message}")
-    if result.status == Status.KERNEL_DIED:
-        return RawOutcome(Status.KERNEL_DIED, "the kernel died while the function ran")
-    found = _read_results(results)
-    if result.status != Status.OK or found is None:
-        return RawOutcome(
-            Status.ERROR,
-            "the grading cell produced no results "
-            f"({result.ename or 'was the kernel tampered with?'})",
-        )
+    found: list[dict] = []
+    for index, args in enumerate(probes):
+        if index and not session.usable:
+            return RawOutcome(Status.TIMEOUT, "the submission ran past its wall-clock limit")
+        inputs.write_text(json.dumps([encode(args)]))
+        results.unlink(missing_ok=True)
+        result = session.run(_probe_code(exercise, inputs, results, harness), keep=False)
+        if result.status == Status.TIMEOUT:
+            return RawOutcome(Status.TIMEOUT, f"the function (probe {index + 1}) {result.message}")
+        if result.status == Status.KERNEL_DIED:
+            return RawOutcome(Status.KERNEL_DIED, "the kernel died while the function ran")
+        items = _read_results(results)
+        if result.status != Status.OK or not items:
+            return RawOutcome(
+                Status.ERROR,
+                "the grading cell produced no results "
+                f"({result.ename or 'was the kernel tampered with?'})",
+            )
+        found.append(items[0])
+        if items[0].get("error") in (NOT_IMPLEMENTED, "NameError"):
+            break
     return RawOutcome(Status.OK, results=found)
 
 
@@ -324,7 +332,9 @@ def score(
     """Compare raw results with the reference, probe by probe.
 
     For an experiment (`band` set) each reference item is the list of the
-    reference's runs over seeds, and the result must lie within their band.
+    reference's runs over seeds, and the result must lie within their band;
+    it earns its points only when every probe does (a constant that happens
+    to match one setting has not measured the contrast).
     """
     if outcome.status != Status.OK:
         return ExerciseGrade(
@@ -366,7 +376,9 @@ def score(
         else:
             passed += 1
     total = len(reference)
-    points = round(max_points * passed / total, 2) if total else 0.0
+    # An experiment's finding is the contrast between its probes: all or nothing.
+    all_or_nothing = band is not None and passed < total
+    points = 0.0 if all_or_nothing or not total else round(max_points * passed / total, 2)
     if passed == total:
         return ExerciseGrade(exercise, points, max_points, Status.OK, "", passed, total)
     status, message = (Status.ERROR, first_error) if first_error else (Status.WRONG, first_wrong)

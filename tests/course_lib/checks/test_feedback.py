@@ -41,11 +41,11 @@ def test_the_courses_solution_passes_every_public_case(path, exercise_id):
 
 @pytest.mark.parametrize(("path", "exercise_id"), SOLVED, ids=[e for _, e in SOLVED])
 def test_a_blank_answer_is_not_attempted_and_a_constant_is_wrong(path, exercise_id):
-    def blank(*args):
+    def blank(*args, **kwargs):
         raise NotImplementedError()
 
     assert evaluate(exercise_id, blank).not_attempted
-    report = evaluate(exercise_id, lambda *args: 0.123)
+    report = evaluate(exercise_id, lambda *args, **kwargs: 0.123)
     assert report.passed < report.total and "hint:" in report.text(hint=True)
 
 

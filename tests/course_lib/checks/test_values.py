@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from course_lib.checks.values import NotGradable, compare, compare_values, decode, encode
+from course_lib.checks.values import (
+    NotGradable,
+    compare,
+    compare_values,
+    decode,
+    encode,
+    within_band,
+)
 
 
 def test_equal_values_agree_and_differences_are_located():
@@ -45,3 +52,19 @@ def test_encoding_keeps_ints_floats_strings_and_refuses_objects():
     assert isinstance(decoded[0], int)
     with pytest.raises(NotGradable):
         encode({"a": 1})
+
+
+def test_a_result_inside_the_band_of_the_runs_passes_and_outside_it_is_located():
+    runs = [np.array([0.1, 0.9]), np.array([0.12, 0.95])]
+    assert within_band(np.array([0.13, 0.88]), runs, margin=0.02) is None
+    problem = within_band(np.array([0.11, 0.5]), runs, margin=0.02)
+    assert "0.5 at index (1,)" in problem and "[0.88, 0.97]" in problem
+    assert "shape" in within_band(np.array([0.1]), runs, margin=0.02)
+    assert "None" in within_band(None, runs, margin=0.02)
+
+
+def test_a_decision_must_be_one_the_runs_made_and_tuples_go_item_by_item():
+    runs = [("glorot", 0.93), ("glorot", 0.95)]
+    assert within_band(("glorot", 0.97), runs, margin=0.05) is None
+    assert "'he' is not what the reference runs gave" in within_band(("he", 0.94), runs, 0.05)
+    assert within_band(("glorot", 0.5), runs, 0.05).startswith("result[1]:")

@@ -13,7 +13,7 @@ from course_tools.chapters import chapters
 from course_tools.grading.batch import BatchOptions, SandboxUnavailable, grade_batch
 from course_tools.grading.kernel import Sandbox
 from tests import grading_corpus
-from tests.course_tools.grading.test_grader import FAST, GRADING
+from tests.course_tools.grading.test_grader import FAST, FULL_POINTS, GRADING
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow
@@ -66,7 +66,7 @@ def test_no_sandbox_grades_and_warns_once_what_it_gives_up(tmp_path, monkeypatch
     )
     assert log.getvalue().count("warning: grading with --no-sandbox") == 1
     points = {r["submission"]: (r["points"], r["sandbox"]) for r in records}
-    assert points == {"correct": (4, "none"), "blank": (0, "none")}
+    assert points == {"correct": (FULL_POINTS, "none"), "blank": (0, "none")}
 
 
 def _constant_answers(solution: Path) -> str:
@@ -106,4 +106,7 @@ def test_release_solution_and_wrong_answers_get_their_grades(chapter, tmp_path):
     assert by_name["solution"]["points"] == by_name["solution"]["max_points"] > 0
     constant = by_name["constant"]
     assert constant["points"] == 0
-    assert {g["status"] for g in constant["exercises"]} == {"wrong"}, constant["exercises"]
+    for grade in constant["exercises"]:
+        # A Keras object whose methods return 0.123 breaks the model it is used in.
+        expected = {"wrong", "error"} if grade["exercise"][0].isupper() else {"wrong"}
+        assert grade["status"] in expected, grade

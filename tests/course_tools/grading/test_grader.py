@@ -14,11 +14,12 @@ import pytest
 
 from course_lib.checks.cases import find_exercise
 from course_lib.checks.status import Status
-from course_lib.checks.values import encode
+from course_lib.checks.values import DEFAULT_TOLERANCE, encode
 from course_tools.chapters import chapters
 from course_tools.grading.batch import BatchOptions, grade_batch
-from course_tools.grading.grader import grading_path, load_assignment
+from course_tools.grading.grader import Band, RawOutcome, grading_path, load_assignment, score
 from course_tools.grading.kernel import Sandbox
+from course_tools.grading.kernel_side import load_harness
 from tests import grading_corpus
 from tests.helpers import ROOT
 
@@ -27,6 +28,7 @@ SANDBOX = Sandbox.available()
 FAST = {"cell_timeout": 10.0, "submission_timeout": 120.0, "memory_mb": 2048}
 #: Sandboxed where bubblewrap is installed; the cases that need it are skipped elsewhere.
 GRADING = {**FAST, "sandbox": SANDBOX}
+FULL_POINTS = sum(grading_corpus.ASSIGNMENT.points.values())
 
 
 class Listener:
@@ -106,7 +108,7 @@ def test_student_code_cannot_touch_the_output_folder_or_the_network(corpus):
     out = corpus["out"]
     assert not (out / "planted.txt").exists()
     correct = json.loads((out / "submissions" / "correct.json").read_text())
-    assert correct["points"] == 4 and correct["sandbox"] == "bubblewrap"
+    assert correct["points"] == FULL_POINTS and correct["sandbox"] == "bubblewrap"
     assert corpus["connections"] == 0
 
 
@@ -119,7 +121,7 @@ def test_grades_csv_has_one_row_per_submission_and_exercise(corpus):
 
 def test_summary_table_is_printed(corpus):
     assert "submission" in corpus["log"] and "correct" in corpus["log"]
-    assert "4/4" in corpus["log"]
+    assert f"{FULL_POINTS}/{FULL_POINTS}" in corpus["log"]
 
 
 ASSIGNMENTS = [chapter.number for chapter in chapters(ROOT) if chapter.exercise]
@@ -148,3 +150,40 @@ def test_the_grader_never_imports_the_learner_side_check_modules():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_an_experiment_earns_its_points_only_when_every_probe_lies_in_its_band():
+    band = Band(seeds=(0, 1, 2), margin=0.05)
+    reference = band.group([0.1, 0.1, 0.11, 0.93, 0.95, 0.9])  # two probes, three seeds each
+    assert reference == [[0.1, 0.1, 0.11], [0.93, 0.95, 0.9]]
+
+    def graded(*values):
+        outcome = RawOutcome(Status.OK, results=[{"value": encode(v)} for v in values])
+        return score("experiment", outcome, reference, 2, DEFAULT_TOLERANCE, band)
+
+    honest = graded(0.12, 0.97)
+    assert (honest.status, honest.points) == (Status.OK, 2.0)
+    constant = graded(0.12, 0.12)  # right at chance, wrong where training works
+    assert (constant.status, constant.points, constant.probes_passed) == (Status.WRONG, 0.0, 1)
+    assert "outside the band [0.85, 1]" in constant.message
+
+
+def test_band_probes_replace_only_the_seed():
+    band = Band(seeds=(0, 1), margin=0.0)
+    assert band.reference_probes([(4.0, "tanh", 101)]) == [(4.0, "tanh", 0), (4.0, "tanh", 1)]
+
+
+@pytest.mark.parametrize("number", ASSIGNMENTS)
+def test_every_assignment_has_four_exercises_of_all_three_kinds(number):
+    """Mechanism (a plain function), Keras (through a harness), experiment (a band)."""
+    assignment = load_assignment(number, ROOT)
+    assert len(assignment.exercises) >= 4
+    mechanisms = set(assignment.exercises) - set(assignment.harness) - set(assignment.bands)
+    for exercise, spec in assignment.harness.items():
+        assert find_exercise(exercise).harness is load_harness(spec), exercise
+    for exercise in assignment.exercises:
+        if find_exercise(exercise).harness is not None:
+            assert exercise in assignment.harness, exercise
+    assert mechanisms, f"chapter {number} has no mechanism exercise"
+    assert assignment.bands, f"chapter {number} has no experiment"
+    assert assignment.harness, f"chapter {number} has no Keras exercise"
