@@ -122,9 +122,9 @@ def normalization_training(layer_class: type, epsilon: float, seed: int) -> tupl
     The model is `Dense(16)`, the layer, `Dense(3)`; it is trained for three
     epochs with Adam on a synthetic 3-class problem. Returns (the layer's
     output on a fixed batch before training, the model's output on that
-    batch after training, a config clone's output on the trained
-    activations, which must match the trained layer's when the weights are
-    copied over).
+    batch after training, and the difference between a config clone's
+    output and the trained layer's on the same activations once the weights
+    are copied over: zeros when `get_config` keeps every argument).
     """
     import keras
 
