@@ -15,9 +15,8 @@ from __future__ import annotations
 import argparse
 import platform
 import statistics
-import time
 
-from timing import paired_ratio, paired_timings, write_table
+from timing import paired_ratio, paired_timings, seconds_per_step, write_table
 
 import course_lib
 
@@ -36,17 +35,6 @@ def build(layer_class, jit_compile: bool):
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
     return model
-
-
-def seconds_per_step(model, x, y, steps: int, batch_size: int) -> float:
-    model.fit(
-        x[: batch_size * 10], y[: batch_size * 10], batch_size=batch_size, epochs=1, verbose=0
-    )  # trace and warm up
-    started = time.perf_counter()
-    model.fit(
-        x[: batch_size * steps], y[: batch_size * steps], batch_size=batch_size, epochs=1, verbose=0
-    )
-    return (time.perf_counter() - started) / steps
 
 
 def main() -> None:

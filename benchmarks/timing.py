@@ -40,6 +40,18 @@ def seconds_per_call(function: Callable[[], object], calls: int) -> float:
     return (time.perf_counter() - started) / calls
 
 
+def seconds_per_step(model, x, y, steps: int, batch_size: int) -> float:
+    """Seconds per `fit` step over `steps` batches, after a 10-step fit that traces it."""
+    model.fit(
+        x[: batch_size * 10], y[: batch_size * 10], batch_size=batch_size, epochs=1, verbose=0
+    )  # trace and warm up
+    started = time.perf_counter()
+    model.fit(
+        x[: batch_size * steps], y[: batch_size * steps], batch_size=batch_size, epochs=1, verbose=0
+    )
+    return (time.perf_counter() - started) / steps
+
+
 def write_table(name: str, lines: list[str]) -> None:
     RESULTS_DIR.mkdir(exist_ok=True)
     text = "\n".join([*lines, ""])

@@ -188,3 +188,59 @@ def plot_reliability_diagram(y_true, probabilities, bins: int = 10, ax=None, lab
     ax.set_title("reliability diagram")
     ax.legend()
     return ax
+
+
+def plot_trajectories(
+    function: Callable,
+    paths: Mapping[str, np.ndarray],
+    window: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    minima: Sequence[tuple[float, float]] = (),
+    ax=None,
+    log_levels: bool = True,
+):
+    """Optimiser paths drawn over the contour lines of a 2-D function (chapter 05).
+
+    Args:
+        function: a function of a point `(x, y)` written with `keras.ops`, as in
+            `course_lib.surfaces`; it is evaluated on a grid.
+        paths: label -> array `(steps + 1, 2)` of visited points, as
+            `course_lib.surfaces.descend` returns.
+        window: `((x_min, x_max), (y_min, y_max))`; defaults to the function's
+            entry in `course_lib.surfaces.WINDOWS`.
+        minima: points to mark with a star.
+        log_levels: space the contour levels logarithmically, which suits
+            functions with a deep, flat valley (Rosenbrock).
+
+    Example:
+        >>> from course_lib.surfaces import ill_conditioned_quadratic
+        >>> path = np.array([[2.0, 1.0], [1.0, -0.5], [0.5, 0.2]])
+        >>> ax = plot_trajectories(ill_conditioned_quadratic, {"SGD": path})
+        >>> ax.get_xlabel(), len(ax.get_lines())
+        ('x', 1)
+    """
+    from keras import ops
+
+    from course_lib.surfaces import WINDOWS
+
+    ax = _axes(ax)
+    (x_min, x_max), (y_min, y_max) = window or WINDOWS[function.__name__]
+    grid_x, grid_y = np.meshgrid(np.linspace(x_min, x_max, 200), np.linspace(y_min, y_max, 200))
+    values = ops.convert_to_numpy(function(np.stack([grid_x, grid_y])))
+    if log_levels:
+        shifted = values - values.min() + 1e-3
+        levels = np.geomspace(shifted.min(), shifted.max(), 25)
+        ax.contour(grid_x, grid_y, shifted, levels=levels, cmap="Greys", linewidths=0.6)
+    else:
+        ax.contour(grid_x, grid_y, values, levels=25, cmap="Greys", linewidths=0.6)
+    for label, path in paths.items():
+        ax.plot(path[:, 0], path[:, 1], ".-", markersize=3, linewidth=1, label=label)
+    for point in minima:
+        ax.plot(*point, "*", color="black", markersize=12)
+    ax.set_xlim(x_min, x_max)
+    ax.set_ylim(y_min, y_max)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(function.__name__.replace("_", " "))
+    if paths:
+        ax.legend(fontsize="small")
+    return ax

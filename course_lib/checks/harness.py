@@ -182,3 +182,22 @@ def early_stopping_training(callback_class: type, patience: int, seed: int) -> t
     )
     final = float(model.evaluate(x[60:], y[60:], verbose=0))
     return float(len(history.epoch)), final
+
+
+def optimizer_training(
+    optimizer_class: type, learning_rate: float, beta_1: float, beta_2: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """An `Optimizer` subclass taking (learning_rate, beta_1, beta_2), used for 60 steps.
+
+    Trains `course_lib.optimizers.train_regression`'s network from `seed`
+    with the optimizer, and again with `from_config(get_config())`. Returns
+    (the weights after training, the clone's), each flattened into one array.
+    """
+    from course_lib.optimizers import train_regression
+
+    def trained(optimizer) -> np.ndarray:
+        return np.concatenate([_numpy(w).ravel() for w in train_regression(optimizer, 60, seed)])
+
+    optimizer = optimizer_class(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
+    clone = optimizer_class.from_config(optimizer.get_config())
+    return trained(optimizer), trained(clone)

@@ -35,4 +35,9 @@ CHAPTER_OF = {
     "mixup": "04",
     "BestWeightsEarlyStopping": "04",
     "kernel_norm": "04",
+    "momentum_step": "05",
+    "adam_step": "05",
+    "clip_by_global_norm": "05",
+    "Lion": "05",
+    "training_loss": "05",
 }

@@ -1,0 +1,216 @@
+"""Public cases of chapter 05's exercises ("Optimisers").
+
+References are Keras's own optimisers, started from the case's state and
+stepped once, `tf.clip_by_global_norm`, or small literal values; never a
+copy of the solution. The experiment's bands come from the course's runs
+over seeds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.checks import harness
+from course_lib.checks.cases import Case, Exercise, in_band
+from course_lib.checks.values import compare_values
+
+#: float32 Keras references against float64 answers.
+TOLERANCE = {"rtol": 1e-5, "atol": 1e-7}
+
+
+def _stepped(optimizer, w, gradient, state: dict, iterations: int = 0) -> tuple:
+    """Step a Keras `optimizer` once from weights `w`, slot values `state` and `iterations`."""
+    import keras
+
+    variable = keras.Variable(np.asarray(w, "float32"))
+    optimizer.build([variable])
+    optimizer.iterations.assign(iterations)
+    for slots, value in state.items():
+        getattr(optimizer, slots)[0].assign(np.asarray(value, "float32"))
+    optimizer.apply([keras.ops.convert_to_tensor(np.asarray(gradient, "float32"))], [variable])
+    return variable.numpy(), *(getattr(optimizer, slots)[0].numpy() for slots in state)
+
+
+def _keras_momentum_step(w, velocity, gradient, learning_rate, momentum, nesterov):
+    import keras
+
+    optimizer = keras.optimizers.SGD(learning_rate, momentum=momentum, nesterov=nesterov)
+    return _stepped(optimizer, w, gradient, {"momentums": velocity})
+
+
+def _same_as_keras_sgd(result, args) -> str | None:
+    return compare_values(result, _keras_momentum_step(*args), **TOLERANCE)
+
+
+MOMENTUM_STEP = Exercise(
+    id="momentum_step",
+    hint="Keras's velocity already holds the learning rate: v = momentum * v - lr * g. Plain "
+    "momentum adds v to the weights; Nesterov adds momentum * v - lr * g, with the new v.",
+    public_cases=(
+        Case(
+            "literal: plain momentum",
+            lambda: (np.array([1.0]), np.array([0.5]), np.array([2.0]), 0.1, 0.9, False),
+            lambda result, args: compare_values(result, ([1.25], [0.25])),
+        ),
+        Case(
+            "same as keras SGD(momentum=0.9)",
+            lambda: (
+                np.random.default_rng(1).normal(size=(3, 2)),
+                np.random.default_rng(2).normal(size=(3, 2)),
+                np.random.default_rng(3).normal(size=(3, 2)),
+                0.05,
+                0.9,
+                False,
+            ),
+            _same_as_keras_sgd,
+        ),
+        Case(
+            "same as keras SGD(momentum=0.8, nesterov=True)",
+            lambda: (
+                np.random.default_rng(4).normal(size=5),
+                np.random.default_rng(5).normal(size=5),
+                np.random.default_rng(6).normal(size=5),
+                0.1,
+                0.8,
+                True,
+            ),
+            _same_as_keras_sgd,
+        ),
+    ),
+)
+
+
+def _keras_adam_step(w, m, v, gradient, t, learning_rate, beta_1, beta_2, epsilon):
+    import keras
+
+    optimizer = keras.optimizers.Adam(learning_rate, beta_1, beta_2, epsilon)
+    state = {"_momentums": m, "_velocities": v}
+    return _stepped(optimizer, w, gradient, state, iterations=int(t) - 1)
+
+
+def _same_as_keras_adam(result, args) -> str | None:
+    return compare_values(result, _keras_adam_step(*args), **TOLERANCE)
+
+
+def _adam_case(seed: int, t: int, gradient_scale: float, epsilon: float):
+    def make():
+        rng = np.random.default_rng(seed)
+        gradient = gradient_scale * rng.normal(size=4)
+        m = 0.5 * gradient_scale * rng.normal(size=4)
+        v = gradient_scale**2 * rng.uniform(0.1, 1.0, size=4)
+        return rng.normal(size=4), m, v, gradient, t, 0.01, 0.9, 0.999, epsilon
+
+    return make
+
+
+ADAM_STEP = Exercise(
+    id="adam_step",
+    hint="update m and v first. Keras does not divide m and v by their bias corrections: it "
+    "folds both into the step size, alpha = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t), and "
+    "divides alpha * m by sqrt(v) + epsilon. The two forms differ where epsilon matters.",
+    public_cases=(
+        Case(
+            "literal: the first step from zero moments is lr * sign(g)",
+            lambda: (
+                np.array([1.0, 1.0]),
+                np.zeros(2),
+                np.zeros(2),
+                np.array([0.3, -2.0]),
+                1,
+                0.1,
+                0.9,
+                0.999,
+                1e-12,
+            ),
+            lambda result, args: compare_values(
+                result, ([0.9, 1.1], [0.03, -0.2], [0.3**2 / 1000, 4.0 / 1000]), rtol=1e-6
+            ),
+        ),
+        Case("same as keras Adam at step 10", _adam_case(7, 10, 1.0, 1e-7), _same_as_keras_adam),
+        Case(
+            "same as keras Adam, small gradients and a large epsilon",
+            _adam_case(8, 3, 1e-3, 1e-4),
+            _same_as_keras_adam,
+        ),
+    ),
+)
+
+
+def _same_as_tensorflow_clipping(result, args) -> str | None:
+    import tensorflow as tf
+
+    gradients, clip_norm = args
+    tensors = [tf.constant(g, tf.float64) for g in gradients]
+    expected = [t.numpy() for t in tf.clip_by_global_norm(tensors, clip_norm)[0]]
+    if not isinstance(result, list | tuple) or len(result) != len(gradients):
+        return f"expected a list of {len(gradients)} arrays, one per gradient"
+    return compare_values(list(result), expected, rtol=1e-9, atol=1e-12)
+
+
+CLIP_BY_GLOBAL_NORM = Exercise(
+    id="clip_by_global_norm",
+    hint="the global norm is the square root of the sum of every element squared, over all "
+    "the arrays together; scale every array by the same factor, and only when that norm is "
+    "above clip_norm.",
+    public_cases=(
+        Case(
+            "literal: one spiked gradient and one small one",
+            lambda: ([np.array([30.0, 40.0]), np.array([0.0])], 5.0),
+            lambda result, args: compare_values(list(result), [[3.0, 4.0], [0.0]]),
+        ),
+        Case(
+            "same as tf.clip_by_global_norm",
+            lambda: (
+                [
+                    np.random.default_rng(9).normal(size=(3, 4)),
+                    np.random.default_rng(10).normal(size=4),
+                ],
+                1.0,
+            ),
+            _same_as_tensorflow_clipping,
+        ),
+        Case(
+            "below the limit nothing changes",
+            lambda: ([np.array([0.1, -0.2]), np.array([[0.05]])], 10.0),
+            _same_as_tensorflow_clipping,
+        ),
+    ),
+)
+
+
+def _same_as_keras_lion(result, args) -> str | None:
+    import keras
+
+    expected = harness.optimizer_training(keras.optimizers.Lion, *args)
+    return compare_values(result, expected, rtol=1e-4, atol=1e-5)
+
+
+LION = Exercise(
+    id="Lion",
+    hint="build: one zero slot per weight with self.add_variable_from_reference(v, 'momentum'). "
+    "update_step: the step is lr * sign(beta_1 * m + (1 - beta_1) * g), taken before m is "
+    "updated to beta_2 * m + (1 - beta_2) * g. get_config: add beta_1 and beta_2 to "
+    "super().get_config().",
+    public_cases=(
+        Case(
+            "same weights as keras.optimizers.Lion after 60 steps, and after a config clone",
+            lambda: (1e-3, 0.9, 0.99, 0),
+            _same_as_keras_lion,
+        ),
+        Case("beta_1 = 0.5, beta_2 = 0.9", lambda: (3e-3, 0.5, 0.9, 1), _same_as_keras_lion),
+    ),
+    harness=harness.optimizer_training,
+)
+
+TRAINING_LOSS = Exercise(
+    id="training_loss",
+    hint="follow the recipe exactly: seed first, then load the data with the same seed, build, "
+    "compile with SGD(learning_rate, momentum=momentum), fit, and evaluate on digits.train.",
+    public_cases=(
+        # Bands: the course's runs over 8 seeds, widened by 0.15.
+        Case("lr 0.01 without momentum", lambda: (0.01, 0.0, 21), in_band(1.84, 2.34)),
+        Case("lr 0.01 with momentum 0.9", lambda: (0.01, 0.9, 22), in_band(0.47, 1.04)),
+    ),
+)
+
+EXERCISES = (MOMENTUM_STEP, ADAM_STEP, CLIP_BY_GLOBAL_NORM, LION, TRAINING_LOSS)

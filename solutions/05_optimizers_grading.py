@@ -1,0 +1,63 @@
+"""Chapter 05: hidden probes (inputs only), tolerances and points; read by the grader."""
+
+import numpy as np
+
+_rng = np.random.default_rng(5_2026)
+
+
+def _adam_state(size, scale):
+    gradient = scale * _rng.normal(size=size)
+    return (
+        _rng.normal(size=size),
+        0.5 * scale * _rng.normal(size=size),
+        scale**2 * _rng.uniform(0.1, 1.0, size=size),
+        gradient,
+    )
+
+
+PROBES = {
+    "momentum_step": [
+        (
+            _rng.normal(size=(4, 3)),
+            _rng.normal(size=(4, 3)),
+            _rng.normal(size=(4, 3)),
+            0.03,
+            0.9,
+            False,
+        ),
+        (_rng.normal(size=6), _rng.normal(size=6), _rng.normal(size=6), 0.2, 0.5, True),
+        (np.ones(3), np.zeros(3), np.array([1.0, -1.0, 0.0]), 0.1, 0.0, False),
+    ],
+    "adam_step": [
+        (*_adam_state((3, 2), 1.0), 1, 0.001, 0.9, 0.999, 1e-7),
+        (*_adam_state(5, 1e-3), 4, 0.01, 0.9, 0.999, 1e-3),  # the textbook form fails here
+        (*_adam_state(4, 10.0), 50, 0.1, 0.8, 0.99, 1e-7),
+    ],
+    "clip_by_global_norm": [
+        ([_rng.normal(size=(5, 5)), _rng.normal(size=5), _rng.normal(size=(2, 2, 2))], 2.0),
+        ([np.array([0.3, 0.4])], 0.5),  # exactly at the limit
+        ([np.array([100.0]), np.array([-1.0, 1.0])], 1.0),
+    ],
+    # (learning_rate, beta_1, beta_2, seed), run through the harness below.
+    "Lion": [(1e-3, 0.9, 0.99, 61), (1e-2, 0.8, 0.95, 62), (3e-4, 0.95, 0.98, 63)],
+    # (learning_rate, momentum, seed): graded against the reference's runs over BAND's seeds.
+    "training_loss": [(0.01, 0.0, 111), (0.01, 0.9, 112), (0.1, 0.0, 113)],
+}
+
+TOLERANCE = {
+    "momentum_step": (1e-9, 1e-12),
+    "adam_step": (1e-9, 1e-12),
+    "Lion": (1e-4, 1e-5),
+}
+
+HARNESS = {"Lion": "course_lib.checks.harness:optimizer_training"}
+
+BAND = {"training_loss": {"seeds": range(4), "margin": 0.15}}
+
+POINTS = {
+    "momentum_step": 1,
+    "adam_step": 1,
+    "clip_by_global_norm": 1,
+    "Lion": 2,
+    "training_loss": 2,
+}
