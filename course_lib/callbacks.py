@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import keras
@@ -167,3 +168,164 @@ class StepsToTarget(keras.callbacks.Callback):
         if np.mean(scores.argmax(axis=1) == self.y_val) >= self.target:
             self.steps = self.step
             self.model.stop_training = True
+
+
+@dataclasses.dataclass(frozen=True)
+class RangeTestResult:
+    """What `LRRangeTest` measured: one entry per batch, and the bracket it suggests.
+
+    Attributes:
+        learning_rates: the rate each batch was trained at (a geometric sweep).
+        losses: each batch's training loss.
+        smoothed: the losses' bias-corrected exponential moving average.
+        lower: the rate from which on the smoothed loss stays more than a
+            tenth of the way down from its plateau (the median of the first
+            quarter of the sweep up to the minimum) to its minimum: the loss
+            has started to decrease.
+        upper: the rate at which the smoothed loss is lowest: beyond it the
+            loss stops decreasing.
+        steepest: the rate at which the smoothed loss falls fastest per
+            decade of learning rate, between `lower` and `upper`.
+        diverged: whether the sweep stopped early because the loss blew up.
+    """
+
+    learning_rates: np.ndarray
+    losses: np.ndarray
+    smoothed: np.ndarray
+    lower: float
+    upper: float
+    steepest: float
+    diverged: bool
+
+    @classmethod
+    def from_sweep(cls, learning_rates, losses, smoothed, diverged: bool) -> RangeTestResult:
+        rates, smooth = np.asarray(learning_rates), np.asarray(smoothed)
+        lowest = int(np.nanargmin(smooth))
+        falling = smooth[: lowest + 1]
+        # The plateau is the median of the first quarter before the minimum (a median, so a
+        # noisy batch does not move it); the loss has started to fall once it stays a tenth
+        # of the way from the plateau down to the minimum.
+        plateau = float(np.median(falling[: lowest // 4 + 1]))
+        above = np.flatnonzero(falling > plateau - 0.1 * (plateau - falling[-1]))
+        start = min(int(above[-1]) + 1, lowest) if above.size else 0
+        window = np.log10(rates[start : lowest + 1])
+        slopes = np.gradient(smooth[start : lowest + 1], window) if lowest > start else [0.0]
+        return cls(
+            learning_rates=rates,
+            losses=np.asarray(losses),
+            smoothed=smooth,
+            lower=float(rates[start]),
+            upper=float(rates[lowest]),
+            steepest=float(rates[start + int(np.argmin(slopes))]),
+            diverged=diverged,
+        )
+
+
+class LRRangeTest(keras.callbacks.Callback):
+    """The learning-rate range test (Smith, 2017), as a callback for `fit`.
+
+    Introduced in chapter 06 ("Learning-rate schedules"). For `steps`
+    batches it raises the learning rate geometrically from
+    `min_learning_rate` to `max_learning_rate` and records each batch's
+    loss; it stops training when the smoothed loss passes `divergence`
+    times its lowest value (or is not finite) or when the sweep ends. Then
+    it puts everything back: the model's weights, the optimiser's slots,
+    iteration count and learning rate. `result` holds the curve and the
+    suggested bracket (`RangeTestResult`); `course_lib.plots.plot_range_test`
+    draws it.
+
+    Give `fit` enough epochs to cover `steps` batches (the callback stops
+    it). Keras 3 logs the epoch's running mean of the loss, not each
+    batch's; the callback recovers each batch's loss from consecutive
+    means, which needs `steps_per_execution=1` and equal batches.
+
+    The optimiser needs a float learning rate, since the test sets it every
+    batch: one built with a `LearningRateSchedule` is refused with a
+    `TypeError` that says so.
+
+    Args:
+        min_learning_rate, max_learning_rate: the ends of the sweep.
+        steps: batches in the sweep.
+        smoothing: the moving average's decay (0.9 averages about 10 batches).
+        divergence: stop once the smoothed loss exceeds this multiple of its minimum.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> x = np.random.default_rng(0).normal(size=(256, 4)).astype("float32")
+        >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        >>> model.compile(keras.optimizers.SGD(0.01), "mse")
+        >>> finder = LRRangeTest(1e-4, 10.0, steps=40)
+        >>> _ = model.fit(x, x.sum(1), batch_size=16, epochs=5, verbose=0, callbacks=[finder])
+        >>> finder.result.lower < finder.result.upper, float(model.optimizer.learning_rate)
+        (True, 0.009999999776482582)
+    """
+
+    def __init__(
+        self,
+        min_learning_rate: float = 1e-5,
+        max_learning_rate: float = 10.0,
+        steps: int = 100,
+        smoothing: float = 0.9,
+        divergence: float = 4.0,
+    ):
+        super().__init__()
+        if not 0 < min_learning_rate < max_learning_rate:
+            raise ValueError("need 0 < min_learning_rate < max_learning_rate")
+        self.min_learning_rate, self.max_learning_rate = min_learning_rate, max_learning_rate
+        self.steps, self.smoothing, self.divergence = steps, smoothing, divergence
+        self.result: RangeTestResult | None = None
+
+    def on_train_begin(self, logs=None):
+        optimizer = self.model.optimizer
+        schedule = getattr(optimizer, "_learning_rate", None)
+        if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+            raise TypeError(
+                "LRRangeTest sets the learning rate every batch, so the optimizer needs a "
+                f"float learning rate; this one follows a {type(schedule).__name__}. Run the "
+                "test with e.g. SGD(learning_rate=1e-3), then build the schedule from its result."
+            )
+        if getattr(self.model, "steps_per_execution", 1) != 1:
+            raise ValueError("LRRangeTest needs steps_per_execution=1 to see every batch's loss")
+        if not optimizer.built:
+            optimizer.build(self.model.trainable_variables)
+        self._saved_weights = self.model.get_weights()
+        self._saved_optimizer = [keras.ops.convert_to_numpy(v) for v in optimizer.variables]
+        self._rates, self._losses, self._smoothed = [], [], []
+        self._average, self._diverged = 0.0, False
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._previous_mean = 0.0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        ratio = self.max_learning_rate / self.min_learning_rate
+        rate = self.min_learning_rate * ratio ** (len(self._rates) / max(self.steps - 1, 1))
+        self.model.optimizer.learning_rate = rate
+        self._rates.append(rate)
+
+    def on_train_batch_end(self, batch, logs=None):
+        mean = float(logs["loss"])
+        loss = (batch + 1) * mean - batch * self._previous_mean
+        self._previous_mean = mean
+        self._losses.append(loss)
+        self._average = self.smoothing * self._average + (1 - self.smoothing) * loss
+        smoothed = self._average / (1 - self.smoothing ** len(self._losses))
+        self._smoothed.append(smoothed)
+        if not np.isfinite(smoothed) or smoothed > self.divergence * min(self._smoothed):
+            self._diverged = True
+            self.model.stop_training = True
+        elif len(self._losses) >= self.steps:
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        self.model.set_weights(self._saved_weights)
+        for variable, value in zip(
+            self.model.optimizer.variables, self._saved_optimizer, strict=True
+        ):
+            variable.assign(value)
+        finite = np.isfinite(self._smoothed)
+        self.result = RangeTestResult.from_sweep(
+            np.asarray(self._rates)[finite],
+            np.asarray(self._losses)[finite],
+            np.asarray(self._smoothed)[finite],
+            self._diverged,
+        )

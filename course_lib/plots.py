@@ -244,3 +244,33 @@ def plot_trajectories(
     if paths:
         ax.legend(fontsize="small")
     return ax
+
+
+def plot_range_test(result: Any, ax=None):
+    """A learning-rate range test's loss against the rate, its bracket shaded (chapter 06).
+
+    Args:
+        result: a `course_lib.callbacks.RangeTestResult`.
+
+    Example:
+        >>> from course_lib.callbacks import RangeTestResult
+        >>> rates = np.geomspace(1e-4, 1.0, 5)
+        >>> result = RangeTestResult.from_sweep(rates, [2, 1.9, 1, 0.5, 3], [2, 1.9, 1.2, 0.8, 1.5],
+        ...                                     diverged=True)
+        >>> ax = plot_range_test(result)
+        >>> ax.get_xscale(), ax.get_xlabel()
+        ('log', 'learning rate')
+    """
+    ax = _axes(ax)
+    ax.plot(result.learning_rates, result.losses, alpha=0.3, label="batch loss")
+    ax.plot(result.learning_rates, result.smoothed, label="smoothed loss")
+    ax.axvspan(result.lower, result.upper, color="tab:green", alpha=0.15, label="suggested range")
+    ax.axvline(result.steepest, color="tab:red", linestyle=":", label="steepest descent")
+    ax.set_xscale("log")
+    top = np.nanmax(result.smoothed[: max(1, int(np.nanargmin(result.smoothed)))])
+    ax.set_ylim(np.nanmin(result.losses), 1.5 * top)
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("training loss")
+    ax.set_title("learning-rate range test" + (" (stopped: diverged)" if result.diverged else ""))
+    ax.legend(fontsize="small")
+    return ax

@@ -201,3 +201,30 @@ def optimizer_training(
     optimizer = optimizer_class(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
     clone = optimizer_class.from_config(optimizer.get_config())
     return trained(optimizer), trained(clone)
+
+
+def schedule_training(
+    schedule_class: type,
+    base_learning_rate: float,
+    max_learning_rate: float,
+    step_size: int,
+    seed: int,
+) -> tuple[np.ndarray, ...]:
+    """A `LearningRateSchedule` subclass taking (base, max, step_size), used inside `fit`.
+
+    Returns (its rates at steps 0-59, the rates of its `from_config(get_config())`
+    clone, and the weights after 60 steps of SGD driven by it, flattened).
+    """
+    import keras
+
+    from course_lib.optimizers import train_regression
+
+    schedule = schedule_class(
+        base_learning_rate=base_learning_rate,
+        max_learning_rate=max_learning_rate,
+        step_size=step_size,
+    )
+    clone = schedule_class.from_config(schedule.get_config())
+    rates = [np.array([float(_numpy(s(step))) for step in range(60)]) for s in (schedule, clone)]
+    weights = train_regression(keras.optimizers.SGD(schedule), 60, seed)
+    return *rates, np.concatenate([_numpy(w).ravel() for w in weights])

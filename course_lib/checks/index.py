@@ -40,4 +40,8 @@ CHAPTER_OF = {
     "clip_by_global_norm": "05",
     "Lion": "05",
     "training_loss": "05",
+    "warmup_cosine": "06",
+    "smooth_losses": "06",
+    "Triangular": "06",
+    "annealed_training_loss": "06",
 }
