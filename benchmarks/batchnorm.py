@@ -13,10 +13,9 @@ Writes benchmarks/results/batchnorm.md.
 from __future__ import annotations
 
 import argparse
-import platform
 import statistics
 
-from timing import paired_ratio, paired_timings, seconds_per_step, write_table
+from timing import machine, paired_ratio, paired_timings, seconds_per_step, write_table
 
 import course_lib
 
@@ -54,7 +53,6 @@ def main() -> None:
     rng = np.random.default_rng(0)
     x = rng.normal(size=(batch_size * args.steps, 256)).astype("float32")
     y = rng.integers(0, 10, batch_size * args.steps)
-    device = env.accelerator if env.accelerator != "GPU" else f"GPU x{env.gpu_count}"
     rows = []
     for jit_compile in (False, True):
 
@@ -82,8 +80,7 @@ def main() -> None:
         [
             "# BatchNorm training step: course_lib vs Keras",
             "",
-            f"Device: {device}; {platform.machine()}; TensorFlow {env.tensorflow_version}, "
-            f"Keras {env.keras_version}; batch {batch_size}, 3 x (Dense 256 -> BN -> ReLU); "
+            f"{machine(env)}; batch {batch_size}, 3 x (Dense 256 -> BN -> ReLU); "
             f"median of {args.repeats} alternating runs of {args.steps} steps; "
             "op determinism off (Keras disables XLA under it). Target: at most 1.10x.",
             "",

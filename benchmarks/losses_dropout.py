@@ -12,9 +12,8 @@ benchmarks/results/losses_dropout.md.
 from __future__ import annotations
 
 import argparse
-import platform
 
-from timing import paired_ratio, paired_timings, seconds_per_call, write_table
+from timing import machine, paired_ratio, paired_timings, seconds_per_call, write_table
 
 import course_lib
 
@@ -104,12 +103,10 @@ def main() -> None:
         )
     )
 
-    device = env.accelerator if env.accelerator != "GPU" else f"GPU x{env.gpu_count}"
     lines = [
         "# Losses and dropout: course_lib vs Keras (value + gradient, one tf.function)",
         "",
-        f"Device: {device}; {platform.machine()}; TensorFlow {env.tensorflow_version}, Keras "
-        f"{env.keras_version}; losses on {n} x {classes}, dropout on 4096 x 512; median of "
+        f"{machine(env)}; losses on {n} x {classes}, dropout on 4096 x 512; median of "
         f"{args.repeats} paired repeats of {args.calls} calls. Target: at most 1.10x.",
         "",
         "| course_lib vs Keras | Keras per call | course_lib per call | paired ratio |",

@@ -13,10 +13,9 @@ the same pair), hence the medians. Writes benchmarks/results/optimizers.md.
 from __future__ import annotations
 
 import argparse
-import platform
 import statistics
 
-from timing import paired_ratio, paired_timings, seconds_per_step, write_table
+from timing import machine, paired_ratio, paired_timings, seconds_per_step, write_table
 
 import course_lib
 
@@ -64,7 +63,6 @@ def main() -> None:
     rng = np.random.default_rng(0)
     x = rng.normal(size=(batch_size * args.steps, 784)).astype("float32")
     y = rng.integers(0, 10, batch_size * args.steps)
-    device = env.accelerator if env.accelerator != "GPU" else f"GPU x{env.gpu_count}"
     rows = []
     for label, name, kwargs in CASES:
 
@@ -89,8 +87,7 @@ def main() -> None:
         [
             "# Optimizer training step: course_lib vs Keras",
             "",
-            f"Device: {device}; {platform.machine()}; TensorFlow {env.tensorflow_version}, "
-            f"Keras {env.keras_version}; batch {batch_size}, MLP 784-256-256-10; "
+            f"{machine(env)}; batch {batch_size}, MLP 784-256-256-10; "
             f"median of {args.repeats} alternating runs of {args.steps} steps. "
             "Target: at most 1.10x.",
             "",

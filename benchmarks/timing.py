@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -57,3 +58,15 @@ def write_table(name: str, lines: list[str]) -> None:
     text = "\n".join([*lines, ""])
     (RESULTS_DIR / name).write_text(text)
     print(text)
+
+
+def machine(env) -> str:
+    """The start of a table's header: device, architecture, TensorFlow and Keras versions.
+
+    `env` is what `course_lib.setup()` returns.
+    """
+    device = env.accelerator if env.accelerator != "GPU" else f"GPU x{env.gpu_count}"
+    return (
+        f"Device: {device}; {platform.machine()}; TensorFlow {env.tensorflow_version}, "
+        f"Keras {env.keras_version}"
+    )
