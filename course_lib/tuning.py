@@ -94,7 +94,22 @@ class CrossValidatedRandomSearch(keras_tuner.RandomSearch):
             hypermodel, objective=objective, max_trials=max_trials, seed=seed, **kwargs
         )
 
-    def run_trial(self, trial, x, y, folds: int = 5, epochs: int = 5, batch_size: int = 32):
+    def run_trial(
+        self,
+        trial,
+        x,
+        y,
+        folds: int = 5,
+        epochs: int = 5,
+        batch_size: int = 32,
+        verbose: int = 1,
+    ):
+        """Score one trial by `cross_validate`.
+
+        `verbose` is `search`'s own (keras-tuner passes it on to every
+        trial); the folds always train silently.
+        """
+        del verbose
         scores = cross_validate(
             lambda: self.hypermodel.build(trial.hyperparameters),
             x,

@@ -23,7 +23,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -228,3 +228,78 @@ def schedule_training(
     rates = [np.array([float(_numpy(s(step))) for step in range(60)]) for s in (schedule, clone)]
     weights = train_regression(keras.optimizers.SGD(schedule), 60, seed)
     return *rates, np.concatenate([_numpy(w).ravel() for w in weights])
+
+
+#: Training examples `hypermodel_search` fits on (the first ones of the digits' training split).
+HYPERMODEL_EXAMPLES = 400
+
+
+def hypermodel_search(hypermodel_class: type, seed: int) -> tuple[tuple[str, ...], np.ndarray]:
+    """A `keras_tuner.HyperModel` subclass searched by a 3-trial `RandomSearch`.
+
+    The tuner (seeded with `seed`) builds each trial's model with the
+    hypermodel's `build(hp)` and trains it for one epoch through its
+    `fit(hp, model, ...)` on `HYPERMODEL_EXAMPLES` digits, in a temporary
+    directory. A callback counts each trial's batches. Returns (the search
+    space, one line per hyperparameter as keras-tuner prints it; and a
+    `(3, 6)` array with one row per trial: units, learning rate, batch size,
+    batches trained, the built model's first `Dense` units and its
+    optimizer's learning rate).
+    """
+    import tempfile
+
+    import keras
+    import keras_tuner
+
+    from course_lib import data
+
+    class CountBatches(keras.callbacks.Callback):
+        counts: ClassVar[list[int]] = []  # on the class: each trial gets a deep copy
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.batches = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.counts.append(self.batches)
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.batches += 1
+
+    _seeded(seed)
+    digits = data.load_digits(flat=True, seed=int(seed))
+    x, y = (part[:HYPERMODEL_EXAMPLES] for part in digits.train)
+    with tempfile.TemporaryDirectory() as directory:
+        tuner = keras_tuner.RandomSearch(
+            hypermodel_class(),
+            objective="val_accuracy",
+            max_trials=3,
+            seed=int(seed),
+            directory=directory,
+            overwrite=True,
+        )
+        tuner.search(
+            x, y, epochs=1, validation_data=digits.val, verbose=0, callbacks=[CountBatches()]
+        )
+        trials = sorted(tuner.oracle.trials.values(), key=lambda trial: int(trial.trial_id))
+        space = tuple(str(hyperparameter) for hyperparameter in tuner.oracle.hyperparameters.space)
+        if len(CountBatches.counts) != len(trials):
+            raise ValueError(
+                f"{len(trials)} trials trained {len(CountBatches.counts)} epochs, not one each: "
+                "does fit pass everything the tuner gives it (epochs, callbacks) to model.fit?"
+            )
+        rows = []
+        for trial, batches in zip(trials, CountBatches.counts, strict=True):
+            hp = trial.hyperparameters
+            model = tuner.hypermodel.build(hp)
+            dense = next(layer for layer in model.layers if isinstance(layer, keras.layers.Dense))
+            rows.append(
+                [
+                    hp.get("units"),
+                    hp.get("learning_rate"),
+                    hp.get("batch_size"),
+                    batches,
+                    dense.units,
+                    float(_numpy(model.optimizer.learning_rate)),
+                ]
+            )
+    return space, np.array(rows, dtype="float64")

@@ -44,4 +44,8 @@ CHAPTER_OF = {
     "smooth_losses": "06",
     "Triangular": "06",
     "annealed_training_loss": "06",
+    "kfold_split": "07",
+    "trials_needed": "07",
+    "TunedMLP": "07",
+    "cross_validated_accuracy": "07",
 }

@@ -46,7 +46,7 @@ def test_cross_validate_holds_every_example_out_exactly_once(monkeypatch):
     assert sorted(held_out) == sorted(map(tuple, x))
 
 
-def test_cross_validated_search_ranks_trials_by_their_mean_fold_score(tmp_path):
+def test_cross_validated_search_ranks_trials_by_their_mean_fold_score(tmp_path, capsys):
     x, y = data()
 
     def hypermodel(hp):
@@ -55,7 +55,8 @@ def test_cross_validated_search_ranks_trials_by_their_mean_fold_score(tmp_path):
     tuner = tuning.CrossValidatedRandomSearch(
         hypermodel, max_trials=2, seed=3, directory=tmp_path, project_name="cv", overwrite=True
     )
-    tuner.search(x, y, folds=3, epochs=2)
+    tuner.search(x, y, folds=3, epochs=2, verbose=0)
+    assert "Trial" not in capsys.readouterr().out  # search's verbose reaches the tuner
     trials = tuner.oracle.get_best_trials(2)
     assert tuning.distinct_values(tuner, "units") == 2
     for trial in trials:
