@@ -97,15 +97,17 @@ def _in_notebook() -> bool:
 class LiveHistoryPlot(keras.callbacks.Callback):
     """Learning curves redrawn after every epoch in a notebook, drawn once elsewhere.
 
-    In a Jupyter or Colab kernel the figure is replaced in place after each
-    epoch (`IPython.display.clear_output(wait=True)`), so a long run shows
-    its curves as they grow and the cell keeps one figure. Outside a kernel
-    (a script, a headless job) nothing is drawn until training ends, and then
-    one static figure is drawn. `figure` holds the last one drawn.
+    In a Jupyter or Colab kernel the figure is displayed after the first
+    epoch and updated in place after each later one (an IPython display
+    handle, not `clear_output`, which nbval cannot replay), so a long run
+    shows its curves as they grow and the cell keeps one figure. Outside a
+    kernel (a script, a headless job) nothing is drawn until training ends,
+    and then one static figure is drawn. `figure` holds the last one drawn.
 
     Args:
         metrics: the logged quantities to plot, one panel each; the
             `val_` twin of each is drawn beside it when it is logged.
+        title: the figure's title.
         live: force (True) or forbid (False) redrawing; None detects a kernel.
 
     Example:
@@ -118,25 +120,32 @@ class LiveHistoryPlot(keras.callbacks.Callback):
         (1, True)
     """
 
-    def __init__(self, metrics: Sequence[str] = ("loss",), live: bool | None = None):
+    def __init__(
+        self, metrics: Sequence[str] = ("loss",), title: str | None = None, live: bool | None = None
+    ):
         super().__init__()
-        self.metrics = tuple(metrics)
+        self.metrics, self.title = tuple(metrics), title
         self.live = _in_notebook() if live is None else live
         self.history: dict[str, list[float]] = {}
         self.redraws = 0
         self.figure = None
 
     def on_train_begin(self, logs=None):
-        self.history, self.redraws = {}, 0
+        self.history, self.redraws, self._display = {}, 0, None
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(value))
         if self.live:
-            from IPython.display import clear_output, display
+            import matplotlib.pyplot as plt
+            from IPython.display import display
 
-            clear_output(wait=True)
-            display(self._draw())
+            figure = self._draw()
+            if self._display is None:
+                self._display = display(figure, display_id=True)
+            else:
+                self._display.update(figure)
+            plt.close(figure)  # shown by the display handle, not again at the end of the cell
 
     def on_train_end(self, logs=None):
         if not self.live:
@@ -159,6 +168,8 @@ class LiveHistoryPlot(keras.callbacks.Callback):
             ax.set_ylabel(metric)
             ax.set_title(f"{metric} after {len(self.history.get(metric, []))} epochs")
             ax.legend()
+        if self.title:
+            self.figure.suptitle(self.title)
         self.figure.tight_layout()
         self.redraws += 1
         return self.figure

@@ -36,12 +36,21 @@ CHAPTER_OF = {
 
 
 def checks_index(solutions: list[Path]) -> str:
-    """The text of `course_lib/checks/index.py` for these solution notebooks."""
-    lines = [
-        f'    "{exercise}": "{solution.name[:2]}",\n'
-        for solution in solutions
-        for exercise in exercise_ids(notebooks.read(solution))
-    ]
+    """The text of `course_lib/checks/index.py` for these solution notebooks.
+
+    Raises `ValueError` when two solutions use one exercise id: `check(id)`
+    must find exactly one exercise.
+    """
+    chapter_of: dict[str, str] = {}
+    for solution in solutions:
+        for exercise in exercise_ids(notebooks.read(solution)):
+            if exercise in chapter_of:
+                raise ValueError(
+                    f"exercise id {exercise!r} of {solution.name} is already used by chapter "
+                    f"{chapter_of[exercise]}: ids must be unique across the course"
+                )
+            chapter_of[exercise] = solution.name[:2]
+    lines = [f'    "{exercise}": "{chapter}",\n' for exercise, chapter in chapter_of.items()]
     return _INDEX_HEADER + "".join(lines) + "}\n"
 
 

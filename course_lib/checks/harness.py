@@ -303,3 +303,26 @@ def hypermodel_search(hypermodel_class: type, seed: int) -> tuple[tuple[str, ...
                 ]
             )
     return space, np.array(rows, dtype="float64")
+
+
+def small_regression(learning_rate: float, seed: int) -> tuple:
+    """(model, x, y): a `Dense(4)`-`Dense(1)` regression compiled with SGD; 64 rows from `seed`."""
+    import keras
+
+    rng = _seeded(seed)
+    x, y = _linear_data(rng, 64, 3)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
+    return model, x, y
+
+
+def batch_loss_training(callback_class: type, learning_rate: float, seed: int) -> np.ndarray:
+    """A `Callback` subclass whose `losses` lists each training batch's own loss.
+
+    Trains `small_regression` for 2 epochs of 8 unshuffled batches with the
+    callback and returns the 16 losses it recorded.
+    """
+    model, x, y = small_regression(learning_rate, seed)
+    callback = callback_class()
+    model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0, callbacks=[callback])
+    return np.asarray(callback.losses, dtype="float64")

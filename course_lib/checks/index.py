@@ -48,4 +48,8 @@ CHAPTER_OF = {
     "trials_needed": "07",
     "TunedMLP": "07",
     "cross_validated_accuracy": "07",
+    "resume_after_crash": "08",
+    "steady_throughput": "08",
+    "BatchLosses": "08",
+    "best_checkpoint_loss": "08",
 }

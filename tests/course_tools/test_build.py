@@ -1,5 +1,7 @@
 """`course build`: generated files are in sync, and drift is caught."""
 
+import pytest
+
 from course_tools import build, exercises, notebooks
 from tests.helpers import ROOT, copy_course
 
@@ -43,3 +45,12 @@ def test_build_rewrites_a_stale_checks_index(tmp_path):
     build.build(course)
     assert index.read_text() == (ROOT / build.CHECKS_INDEX).read_text()
     assert '"standardize": "00",' in index.read_text()
+
+
+def test_build_refuses_an_exercise_id_used_by_two_chapters(tmp_path):
+    course = copy_course(tmp_path)
+    (course / build.CHECKS_INDEX).parent.mkdir(parents=True)
+    first, second = sorted((course / "solutions").glob("0[01]_*.ipynb"))
+    second.write_text(first.read_text())
+    with pytest.raises(ValueError, match=r"'standardize' of 01_.* already used by chapter 00"):
+        build.build(course, check=True)
