@@ -1,0 +1,155 @@
+"""Pick a `tf.distribute` strategy for the hardware at hand, and split a CPU to practise on.
+
+Introduced in chapter 09 ("Distributed training on GPU and TPU"). `get_strategy`
+picks, in this order: a TPU (`TPUStrategy`), several GPUs (`MirroredStrategy`),
+one GPU, several logical CPU devices (`MirroredStrategy` again), or the CPU
+alone, and says what it picked and why. `split_cpu` makes the logical CPU
+devices, so data parallelism runs for real on a laptop: the replicas share
+the same cores, so it shows the mechanics and the overhead, not a speed-up.
+`precision_policy` names the mixed-precision policy that pays on each kind
+of device.
+
+The TPU path follows Colab's TPU VM runtime (`TPUClusterResolver(tpu="local")`,
+with TensorFlow's TPU build); the course has not run it on TPU hardware.
+
+Example:
+    >>> choose_strategy(tpu=False, gpus=0, cpu_devices=4).kind
+    'cpu-replicas'
+    >>> precision_policy("one-gpu"), precision_policy("cpu")
+    ('mixed_float16', 'float32')
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["StrategyChoice", "choose_strategy", "get_strategy", "precision_policy", "split_cpu"]
+
+
+@dataclass(frozen=True)
+class StrategyChoice:
+    """What `get_strategy` picked: `kind`, how many replicas, and why."""
+
+    kind: str
+    replicas: int
+    reason: str
+
+
+def choose_strategy(tpu: bool, gpus: int, cpu_devices: int) -> StrategyChoice:
+    """The decision `get_strategy` makes, from what the machine has.
+
+    Args:
+        tpu: a TPU is attached (see `tpu_present`).
+        gpus: physical GPUs TensorFlow sees.
+        cpu_devices: logical CPU devices (more than one after `split_cpu`).
+
+    Example:
+        >>> choose_strategy(tpu=False, gpus=2, cpu_devices=1).reason
+        '2 GPUs: MirroredStrategy, one replica per GPU, gradients all-reduced'
+    """
+    if tpu:
+        return StrategyChoice("tpu", 0, "a TPU: TPUStrategy, one replica per TPU core")
+    if gpus >= 2:
+        return StrategyChoice(
+            "multi-gpu",
+            gpus,
+            f"{gpus} GPUs: MirroredStrategy, one replica per GPU, gradients all-reduced",
+        )
+    if gpus == 1:
+        return StrategyChoice("one-gpu", 1, "one GPU: OneDeviceStrategy on it")
+    if cpu_devices >= 2:
+        return StrategyChoice(
+            "cpu-replicas",
+            cpu_devices,
+            f"no GPU, {cpu_devices} logical CPU devices: "
+            "MirroredStrategy over them (they share the same cores)",
+        )
+    return StrategyChoice("cpu", 1, "no GPU or TPU: OneDeviceStrategy on the CPU")
+
+
+def tpu_present() -> bool:
+    """True on a TPU VM: TensorFlow's TPU build brings `libtpu`, and the chips appear as
+    `/dev/accel*`. Not verified on TPU hardware by the course."""
+    return importlib.util.find_spec("libtpu") is not None or any(Path("/dev").glob("accel*"))
+
+
+def split_cpu(devices: int) -> list[str]:
+    """Split the CPU into `devices` logical devices; return their names.
+
+    It must run before TensorFlow sets up its devices, which happens at the
+    first op (importing Keras or calling `keras.utils.set_random_seed` does
+    not). Called again with the same number it does nothing.
+
+    Raises:
+        RuntimeError: TensorFlow's devices are already set up differently;
+            the message says what to do.
+    """
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(devices)]
+        )
+    except RuntimeError as error:
+        existing = tf.config.list_logical_devices("CPU")
+        if len(existing) != devices:
+            raise RuntimeError(
+                f"TensorFlow has already set up {len(existing)} CPU device(s), and they cannot "
+                f"be split any more in this process. Restart the kernel and call "
+                f"split_cpu({devices}) before anything runs a TensorFlow op."
+            ) from error
+    return [device.name for device in tf.config.list_logical_devices("CPU")]
+
+
+def get_strategy():
+    """The strategy for this machine, and a `StrategyChoice` saying what and why.
+
+    Several logical CPU devices (from `split_cpu`) are mirrored with
+    `ReductionToOneDevice`: a second `MirroredStrategy` with another replica
+    count in the same process fails with collective all-reduce ("joining a
+    group with size 4, but that group has size 2"), and a CPU has no NCCL.
+
+    Example:
+        >>> strategy, choice = get_strategy()
+        >>> strategy.num_replicas_in_sync == choice.replicas
+        True
+    """
+    import tensorflow as tf
+
+    choice = choose_strategy(
+        tpu_present(),
+        len(tf.config.list_physical_devices("GPU")),
+        len(tf.config.list_logical_devices("CPU")),
+    )
+    if choice.kind == "tpu":
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu="local")
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+        strategy = tf.distribute.TPUStrategy(resolver)
+        return strategy, StrategyChoice("tpu", strategy.num_replicas_in_sync, choice.reason)
+    if choice.kind == "multi-gpu":
+        return tf.distribute.MirroredStrategy(), choice
+    if choice.kind == "cpu-replicas":
+        devices = [device.name for device in tf.config.list_logical_devices("CPU")]
+        reduction = tf.distribute.ReductionToOneDevice()
+        return tf.distribute.MirroredStrategy(devices, cross_device_ops=reduction), choice
+    device = "/gpu:0" if choice.kind == "one-gpu" else "/cpu:0"
+    return tf.distribute.OneDeviceStrategy(device), choice
+
+
+def precision_policy(kind: str) -> str:
+    """The Keras dtype policy that pays on a kind of device (`StrategyChoice.kind`).
+
+    float16 with loss scaling on GPUs (Keras wraps the optimiser in a
+    `LossScaleOptimizer` at `compile`), bfloat16 on TPUs, which need no loss
+    scaling, and float32 on CPUs, where mixed precision is slower (chapter 09
+    measures it).
+    """
+    if kind in ("one-gpu", "multi-gpu"):
+        return "mixed_float16"
+    if kind == "tpu":
+        return "mixed_bfloat16"
+    return "float32"

@@ -1,0 +1,205 @@
+"""Several training processes on one machine, as a `MultiWorkerMirroredStrategy` cluster.
+
+Introduced in chapter 09 ("Distributed training on GPU and TPU").
+`launch_workers` starts one Python process per worker, each with a
+`TF_CONFIG` that names every worker's address on free loopback ports, waits
+for all of them, and ends every process it started, also when one fails or
+the time runs out. Each worker runs `python -m course_lib.multiworker`: a
+small regression trained with a custom loop (`strategy.run`, the loss
+averaged over the *global* batch with `tf.nn.compute_average_loss`, the
+replicas' losses summed with `strategy.reduce`). A custom loop, because
+`model.fit` under `MultiWorkerMirroredStrategy` fails in Keras 3
+(`ValueError: Attempt to convert a value (PerReplica...)`, since Keras 3.5;
+keras-team/keras#20585). Every worker saves its final weights, so a caller
+can check that the workers agree.
+
+Example:
+    >>> import tempfile
+    >>> runs = launch_workers(2, tempfile.mkdtemp(), steps=3)
+    >>> [run.index for run in runs], all(len(run.weights) == 4 for run in runs)
+    ([0, 1], True)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+#: Examples per step across all workers.
+GLOBAL_BATCH = 32
+
+
+@dataclass(frozen=True)
+class WorkerRun:
+    """One worker's outcome: its index, final weights, per-step losses and output."""
+
+    index: int
+    weights: list[np.ndarray]
+    losses: np.ndarray
+    output: str
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` TCP ports on 127.0.0.1 that were free a moment ago."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def launch_workers(
+    count: int, work_dir: str | Path, steps: int = 20, seed: int = 0, timeout: float = 180.0
+) -> list[WorkerRun]:
+    """Train on `count` worker processes on this machine; return every worker's run.
+
+    Args:
+        count: workers (one replica each, on the CPU).
+        work_dir: where workers write their weights and output.
+        steps: training steps of `GLOBAL_BATCH` examples.
+        seed: seeds the data and the initial weights, identically on every worker.
+        timeout: seconds for the whole cluster; then every worker is killed.
+
+    Raises:
+        RuntimeError: a worker failed (its output is in the message).
+        TimeoutError: the cluster ran past `timeout`.
+    """
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in free_ports(count)]}
+    processes, logs = [], []
+    try:
+        for index in range(count):
+            task = {"cluster": cluster, "task": {"type": "worker", "index": index}}
+            environment = dict(os.environ, TF_CONFIG=json.dumps(task), TF_CPP_MIN_LOG_LEVEL="3")
+            log = (work_dir / f"worker-{index}.log").open("w")
+            logs.append(log)
+            command = [
+                sys.executable,
+                "-m",
+                "course_lib.multiworker",
+                str(work_dir),
+                str(steps),
+                str(seed),
+            ]
+            processes.append(
+                subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+            )
+        _wait_for_all(processes, work_dir, timeout)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        for log in logs:
+            log.close()
+    runs = []
+    for index in range(count):
+        saved = np.load(work_dir / f"worker-{index}.npz")
+        weights = [saved[f"w{i}"] for i in range(len(saved.files) - 1)]
+        output = (work_dir / f"worker-{index}.log").read_text()
+        runs.append(WorkerRun(index, weights, saved["losses"], output))
+    return runs
+
+
+def _wait_for_all(processes: list[subprocess.Popen], work_dir: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while any(process.poll() is None for process in processes):
+        for index, process in enumerate(processes):
+            if process.poll() not in (None, 0):
+                output = (work_dir / f"worker-{index}.log").read_text()
+                raise RuntimeError(f"worker {index} failed:\n{output[-2000:]}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the workers ran past {timeout} s")
+        time.sleep(0.1)
+    for index, process in enumerate(processes):
+        if process.returncode != 0:
+            output = (work_dir / f"worker-{index}.log").read_text()
+            raise RuntimeError(f"worker {index} failed:\n{output[-2000:]}")
+
+
+def _regression(steps: int, seed: int):
+    """The workers' data (all `steps` global batches) and model, identical on every worker."""
+    import keras
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(steps * GLOBAL_BATCH, 8)).astype("float32")
+    y = (np.sin(x[:, :1]) + 0.5 * x[:, 1:2] ** 2).astype("float32")
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [keras.Input((8,)), keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(1)]
+    )
+    return x, y, model, keras.optimizers.SGD(0.05)
+
+
+def _replica_step(model, optimizer, x_batch, y_batch):
+    """One replica's step: its share of the global batch, its loss divided by the global size."""
+    import keras
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        per_example = keras.losses.mean_squared_error(y_batch, model(x_batch, training=True))
+        loss = tf.nn.compute_average_loss(per_example, global_batch_size=GLOBAL_BATCH)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
+    return loss
+
+
+def single_device_weights(steps: int = 20, seed: int = 0) -> list[np.ndarray]:
+    """The same training in this process on one device: what the workers must match.
+
+    Example:
+        >>> [w.shape for w in single_device_weights(steps=2)]
+        [(8, 16), (16,), (16, 1), (1,)]
+    """
+    import tensorflow as tf
+
+    x, y, model, optimizer = _regression(steps, seed)
+    step = tf.function(lambda x_batch, y_batch: _replica_step(model, optimizer, x_batch, y_batch))
+    for start in range(0, len(x), GLOBAL_BATCH):
+        step(x[start : start + GLOBAL_BATCH], y[start : start + GLOBAL_BATCH])
+    return model.get_weights()
+
+
+def _train(work_dir: Path, steps: int, seed: int) -> None:
+    import tensorflow as tf
+
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    with strategy.scope():
+        x, y, model, optimizer = _regression(steps, seed)
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH)
+
+    @tf.function
+    def step(batch):
+        losses = strategy.run(lambda *b: _replica_step(model, optimizer, *b), args=batch)
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
+
+    losses = [float(step(batch)) for batch in strategy.experimental_distribute_dataset(dataset)]
+    weights = {f"w{i}": w for i, w in enumerate(model.get_weights())}
+    index = strategy.cluster_resolver.task_id
+    np.savez(work_dir / f"worker-{index}.npz", losses=np.array(losses), **weights)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """One worker: `python -m course_lib.multiworker DIR STEPS SEED`, with `TF_CONFIG` set."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    for name in ("work_dir", "steps", "seed"):
+        parser.add_argument(name)
+    args = parser.parse_args(argv)
+    _train(Path(args.work_dir), int(args.steps), int(args.seed))
+
+
+if __name__ == "__main__":
+    main()

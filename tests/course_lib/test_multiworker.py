@@ -1,0 +1,41 @@
+import numpy as np
+import psutil
+import pytest
+
+from course_lib import multiworker
+
+
+def test_free_ports_are_distinct_loopback_ports():
+    ports = multiworker.free_ports(3)
+    assert len(set(ports)) == 3 and all(1024 <= port < 65536 for port in ports)
+
+
+@pytest.mark.slow
+def test_two_workers_end_identical_and_equal_to_one_device(tmp_path):
+    runs = multiworker.launch_workers(2, tmp_path, steps=8, seed=3)
+    assert [run.index for run in runs] == [0, 1]
+    for first, second in zip(runs[0].weights, runs[1].weights, strict=True):
+        np.testing.assert_array_equal(first, second)
+    np.testing.assert_array_equal(runs[0].losses, runs[1].losses)
+    assert len(runs[0].losses) == 8 and runs[0].losses[-1] < runs[0].losses[0]
+    # Each worker averages its half of the batch over the global batch; summed, that is
+    # the one-device step.
+    for worker, alone in zip(
+        runs[0].weights, multiworker.single_device_weights(steps=8, seed=3), strict=True
+    ):
+        np.testing.assert_allclose(worker, alone, atol=1e-6)
+    assert not psutil.Process().children(recursive=True)
+
+
+@pytest.mark.slow
+def test_a_failing_worker_stops_the_cluster_and_reports_its_error(tmp_path):
+    # A negative number of steps fails as each worker makes its data; the others are killed.
+    with pytest.raises(RuntimeError, match=r"worker [01] failed:(.|\n)*negative dimensions"):
+        multiworker.launch_workers(2, tmp_path, steps=-1)
+    assert not psutil.Process().children(recursive=True)
+
+
+def test_a_cluster_past_its_timeout_is_killed(tmp_path):
+    with pytest.raises(TimeoutError, match=r"past 0\.5 s"):
+        multiworker.launch_workers(2, tmp_path, steps=5, timeout=0.5)
+    assert not psutil.Process().children(recursive=True)
