@@ -26,10 +26,15 @@ def test_the_choice_prefers_a_tpu_then_gpus_then_cpu_replicas(
     assert choice.reason
 
 
-def test_precision_policy_is_mixed_only_where_it_pays():
+def test_precision_policy_is_mixed_only_where_it_pays(monkeypatch):
     assert distribute.precision_policy("multi-gpu") == "mixed_float16"
     assert distribute.precision_policy("tpu") == "mixed_bfloat16"
-    assert distribute.precision_policy("cpu-replicas") == "float32"
+    assert distribute.precision_policy("cpu-replicas", native_bfloat16=False) == "float32"
+    assert distribute.precision_policy("cpu", native_bfloat16=True) == "mixed_bfloat16"
+    # The course's notebooks turn oneDNN off, and without it bfloat16 does not pay on a CPU.
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "0")
+    assert not distribute.native_bfloat16_cpu()
+    assert distribute.precision_policy("cpu") == "float32"
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:
