@@ -49,6 +49,7 @@ def run_python(code: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_split_cpu_gives_a_mirrored_strategy_whose_replicas_agree():
     done = run_python(
         """
@@ -72,6 +73,7 @@ def test_split_cpu_gives_a_mirrored_strategy_whose_replicas_agree():
     assert done.stdout.split() == ["3", "cpu-replicas", "3", "3", "True"]
 
 
+@pytest.mark.slow
 def test_split_cpu_after_the_first_op_says_to_restart_the_kernel():
     done = run_python(
         """

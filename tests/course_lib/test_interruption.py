@@ -5,6 +5,7 @@ import pytest
 from course_lib.interruption import train_in_subprocess
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_from_its_last_epoch_and_ends_where_an_unbroken_one_does(tmp_path):
     unbroken = train_in_subprocess(tmp_path / "unbroken", epochs=3)
     crashed = train_in_subprocess(tmp_path / "crashed", epochs=3, kill_at_step=60)
