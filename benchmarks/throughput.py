@@ -29,14 +29,15 @@ import course_lib
 BATCH = 256
 
 
-def set_ups(gpus: int) -> list[tuple[str, str, bool, bool]]:
+def set_ups(strategy, choice) -> list[tuple[str, str, bool, bool]]:
     """(label, dtype policy, XLA, strategy) for every row; the first is the baseline."""
     mixed = ["mixed_float16", "mixed_bfloat16"]
     rows = [("float32", "float32", False, False), ("float32, XLA", "float32", True, False)]
     rows += [(policy, policy, False, False) for policy in mixed]
     rows += [(f"{mixed[0]}, XLA", mixed[0], True, False)]
-    replicas = f"{gpus} GPUs" if gpus > 1 else "1 GPU" if gpus else "2 logical CPUs"
-    rows += [(f"float32, MirroredStrategy over {replicas}", "float32", False, True)]
+    devices = "logical CPUs" if choice.kind == "cpu-replicas" else "GPU(s)"
+    label = f"float32, {type(strategy).__name__} over {choice.replicas} {devices}"
+    rows += [(label, "float32", False, True)]
     return rows
 
 
@@ -92,19 +93,12 @@ def main() -> None:
         distribute.split_cpu(2)  # before anything sets up the devices, setup() included
     env = course_lib.setup(deterministic=False, verbose=False)
 
-    if env.gpu_count > 1:
-        strategy = tf.distribute.MirroredStrategy()
-    elif env.gpu_count == 1:
-        strategy = tf.distribute.OneDeviceStrategy("/gpu:0")
-    else:
-        devices = [device.name for device in tf.config.list_logical_devices("CPU")]
-        reduction = tf.distribute.ReductionToOneDevice()
-        strategy = tf.distribute.MirroredStrategy(devices, cross_device_ops=reduction)
+    strategy, choice = distribute.get_strategy()
     rng = np.random.default_rng(0)
     x = rng.normal(size=(BATCH * args.steps, 784)).astype("float32")
     y = rng.integers(0, 10, BATCH * args.steps)
 
-    rows = set_ups(env.gpu_count)
+    rows = set_ups(strategy, choice)
     measures = {}
     for label, policy, xla, mirrored in rows:
 

@@ -129,6 +129,7 @@ class LiveHistoryPlot(keras.callbacks.Callback):
         self.history: dict[str, list[float]] = {}
         self.redraws = 0
         self.figure = None
+        self._display = None  # the notebook display handle, once the figure is shown
 
     def on_train_begin(self, logs=None):
         self.history, self.redraws, self._display = {}, 0, None
