@@ -1,19 +1,7 @@
-"""Test-wide settings: the kernel environment the notebooks were recorded with,
-and nbval's reading of the `measured` tag.
+"""Test-wide settings: nbval runs each notebook under another seed offset
+(`course_tools.nbval_run`), and notebook tests are marked slow."""
 
-nbval starts each notebook's kernel from this process, so the variables set
-here (PYTHONHASHSEED, quiet TensorFlow logs, inline Matplotlib) reach it.
-"""
-
-import os
-
-import nbval.plugin
-
-from course_tools.notebooks import KERNEL_ENV, MEASURED_TAG
-
-os.environ.update(KERNEL_ENV)
-# A `measured` cell prints what training measured: nbval runs it, compares nothing.
-nbval.plugin.metadata_tags[MEASURED_TAG] = ("check", False)
+pytest_plugins = ["course_tools.nbval_run", "pytester"]
 
 
 def pytest_collection_modifyitems(items):

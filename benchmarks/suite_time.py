@@ -23,9 +23,9 @@ from timing import write_table
 ROOT = Path(__file__).resolve().parents[1]
 #: (part, how to recognise its tests by JUnit classname and test name), first match wins.
 PARTS = [
+    # nbval's run of a notebook is also its seed-offset check (course_tools/nbval_run.py).
     ("nbval: chapters", lambda cls, name: cls.startswith("notebooks.")),
     ("nbval: solutions", lambda cls, name: cls.startswith("solutions.")),
-    ("seed-offset runs", lambda cls, name: ".TestSeedOffset_" in cls),
     (
         "grader: corpus and batches",
         lambda cls, name: cls.startswith("tests.course_tools.grading."),

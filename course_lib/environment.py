@@ -134,11 +134,17 @@ def _stderr_silenced():
 
 
 def detect_accelerator() -> tuple[str, int]:
-    """Return ("TPU" | "GPU" | "CPU", number of accelerator devices)."""
+    """Return ("TPU" | "GPU" | "CPU", number of accelerator devices).
+
+    It lists physical devices only, which leaves TensorFlow's devices unset, so
+    `course_lib.distribute.split_cpu` still works after `setup`.
+    """
     import tensorflow as tf
 
-    tpus = tf.config.list_logical_devices("TPU")
-    if tpus:
+    from course_lib.distribute import tpu_present
+
+    tpus = tf.config.list_physical_devices("TPU")
+    if tpus or tpu_present():
         return "TPU", len(tpus)
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:

@@ -13,11 +13,28 @@ replicas' losses summed with `strategy.reduce`). A custom loop, because
 keras-team/keras#20585). Every worker saves its final weights, so a caller
 can check that the workers agree.
 
+Fault tolerance: every `save_every` steps each worker saves a
+`tf.train.CheckpointManager` checkpoint of the model and optimiser. All
+workers must take part in a save; only the chief's (worker 0) is kept, the
+others write to a scratch folder they delete. With `crash_at`, the last worker
+dies (`os._exit`) before that step: the chief then waits in an all-reduce
+that never completes, and `launch_workers` kills the cluster and raises
+`WorkerFailed`. Launched again in the same folder, the workers restore the
+chief's latest checkpoint and go on from its step.
+
 Example:
     >>> import tempfile
     >>> runs = launch_workers(2, tempfile.mkdtemp(), steps=3)
     >>> [run.index for run in runs], all(len(run.weights) == 4 for run in runs)
     ([0, 1], True)
+    >>> work_dir = tempfile.mkdtemp()
+    >>> try:
+    ...     launch_workers(2, work_dir, steps=6, crash_at=5, save_every=2)
+    ... except WorkerFailed as failure:
+    ...     print(failure.index)
+    1
+    >>> launch_workers(2, work_dir, steps=6)[0].resumed_from
+    4
 """
 
 from __future__ import annotations
@@ -40,12 +57,22 @@ GLOBAL_BATCH = 32
 
 @dataclass(frozen=True)
 class WorkerRun:
-    """One worker's outcome: its index, final weights, per-step losses and output."""
+    """One worker's outcome: its index, final weights, the losses of the steps it ran,
+    the step it resumed from (0 for a fresh start) and its output."""
 
     index: int
     weights: list[np.ndarray]
     losses: np.ndarray
+    resumed_from: int
     output: str
+
+
+class WorkerFailed(RuntimeError):
+    """A worker exited with an error; the cluster was killed. `index` names the worker."""
+
+    def __init__(self, index: int, output: str):
+        super().__init__(f"worker {index} failed:\n{output[-2000:]}")
+        self.index = index
 
 
 def free_ports(count: int) -> list[int]:
@@ -61,7 +88,13 @@ def free_ports(count: int) -> list[int]:
 
 
 def launch_workers(
-    count: int, work_dir: str | Path, steps: int = 20, seed: int = 0, timeout: float = 180.0
+    count: int,
+    work_dir: str | Path,
+    steps: int = 20,
+    seed: int = 0,
+    timeout: float = 180.0,
+    crash_at: int | None = None,
+    save_every: int = 5,
 ) -> list[WorkerRun]:
     """Train on `count` worker processes on this machine; return every worker's run.
 
@@ -71,9 +104,11 @@ def launch_workers(
         steps: training steps of `GLOBAL_BATCH` examples.
         seed: seeds the data and the initial weights, identically on every worker.
         timeout: seconds for the whole cluster; then every worker is killed.
+        crash_at: the last worker dies before this step (None: no crash).
+        save_every: steps between checkpoints.
 
     Raises:
-        RuntimeError: a worker failed (its output is in the message).
+        WorkerFailed: a worker failed (its output is in the message).
         TimeoutError: the cluster ran past `timeout`.
     """
     work_dir = Path(work_dir)
@@ -93,6 +128,8 @@ def launch_workers(
                 str(work_dir),
                 str(steps),
                 str(seed),
+                str(-1 if crash_at is None else crash_at),
+                str(save_every),
             ]
             processes.append(
                 subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
@@ -108,9 +145,10 @@ def launch_workers(
     runs = []
     for index in range(count):
         saved = np.load(work_dir / f"worker-{index}.npz")
-        weights = [saved[f"w{i}"] for i in range(len(saved.files) - 1)]
+        weights = [saved[f"w{i}"] for i in range(len(saved.files) - 2)]
         output = (work_dir / f"worker-{index}.log").read_text()
-        runs.append(WorkerRun(index, weights, saved["losses"], output))
+        resumed_from = int(saved["resumed_from"])
+        runs.append(WorkerRun(index, weights, saved["losses"], resumed_from, output))
     return runs
 
 
@@ -119,15 +157,13 @@ def _wait_for_all(processes: list[subprocess.Popen], work_dir: Path, timeout: fl
     while any(process.poll() is None for process in processes):
         for index, process in enumerate(processes):
             if process.poll() not in (None, 0):
-                output = (work_dir / f"worker-{index}.log").read_text()
-                raise RuntimeError(f"worker {index} failed:\n{output[-2000:]}")
+                raise WorkerFailed(index, (work_dir / f"worker-{index}.log").read_text())
         if time.monotonic() > deadline:
             raise TimeoutError(f"the workers ran past {timeout} s")
         time.sleep(0.1)
     for index, process in enumerate(processes):
         if process.returncode != 0:
-            output = (work_dir / f"worker-{index}.log").read_text()
-            raise RuntimeError(f"worker {index} failed:\n{output[-2000:]}")
+            raise WorkerFailed(index, (work_dir / f"worker-{index}.log").read_text())
 
 
 def _regression(steps: int, seed: int):
@@ -173,32 +209,54 @@ def single_device_weights(steps: int = 20, seed: int = 0) -> list[np.ndarray]:
     return model.get_weights()
 
 
-def _train(work_dir: Path, steps: int, seed: int) -> None:
+def _train(work_dir: Path, steps: int, seed: int, crash_at: int, save_every: int) -> None:
     import tensorflow as tf
 
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    index = strategy.cluster_resolver.task_id
     with strategy.scope():
         x, y, model, optimizer = _regression(steps, seed)
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH)
+    checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer)
+    chief_dir = work_dir / "checkpoints"
+    # Every worker writes its checkpoint; only the chief's is kept.
+    write_dir = chief_dir if index == 0 else work_dir / f"scratch-worker-{index}"
+    manager = tf.train.CheckpointManager(checkpoint, str(write_dir), max_to_keep=1)
+    latest = tf.train.latest_checkpoint(str(chief_dir))
+    if latest:
+        checkpoint.restore(latest)
+    start = int(optimizer.iterations.numpy())
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH).skip(start)
 
     @tf.function
     def step(batch):
         losses = strategy.run(lambda *b: _replica_step(model, optimizer, *b), args=batch)
         return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
 
-    losses = [float(step(batch)) for batch in strategy.experimental_distribute_dataset(dataset)]
+    losses = []
+    for number, batch in enumerate(strategy.experimental_distribute_dataset(dataset), start):
+        if number == crash_at and index == strategy.num_replicas_in_sync - 1:
+            print(f"worker {index}: dying before step {number}", flush=True)
+            os._exit(3)
+        losses.append(float(step(batch)))
+        if (number + 1) % save_every == 0:
+            manager.save(checkpoint_number=number + 1)
+            if index != 0:
+                tf.io.gfile.rmtree(str(write_dir))
     weights = {f"w{i}": w for i, w in enumerate(model.get_weights())}
-    index = strategy.cluster_resolver.task_id
-    np.savez(work_dir / f"worker-{index}.npz", losses=np.array(losses), **weights)
+    np.savez(
+        work_dir / f"worker-{index}.npz", losses=np.array(losses), resumed_from=start, **weights
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
-    """One worker: `python -m course_lib.multiworker DIR STEPS SEED`, with `TF_CONFIG` set."""
+    """One worker: `python -m course_lib.multiworker DIR STEPS SEED CRASH_AT SAVE_EVERY`,
+    with `TF_CONFIG` set (CRASH_AT -1: no crash)."""
     parser = argparse.ArgumentParser(description=main.__doc__)
-    for name in ("work_dir", "steps", "seed"):
-        parser.add_argument(name)
+    parser.add_argument("work_dir", type=Path)
+    for name in ("steps", "seed", "crash_at", "save_every"):
+        parser.add_argument(name, type=int)
     args = parser.parse_args(argv)
-    _train(Path(args.work_dir), int(args.steps), int(args.seed))
+    _train(args.work_dir, args.steps, args.seed, args.crash_at, args.save_every)
 
 
 if __name__ == "__main__":

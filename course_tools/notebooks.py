@@ -41,6 +41,10 @@ MEASURED_TAG = "measured"
 #: compared, and not committed either, so re-recording leaves files unchanged.
 #: Only a cell that reads a clock (or prints what one measured) may carry it.
 IGNORED_OUTPUT_TAG = "nbval-ignore-output"
+#: Tag of an optional cell: a bigger run, or code for hardware the tests do not
+#: have (a GPU, a TPU). Neither recording nor nbval runs it; a learner runs it by
+#: hand. Its first line is a comment that says what it needs.
+OPTIONAL_TAG = "optional"
 KEPT_CELL_METADATA = ("tags",)
 NOTEBOOK_METADATA = {
     "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -151,6 +155,7 @@ def execute(
         timeout=cell_timeout,
         kernel_name="python3",
         allow_errors=allow_errors,
+        skip_cells_with_tag=OPTIONAL_TAG,
         resources={"metadata": {"path": str(working_dir)}},
     )
     client.execute(

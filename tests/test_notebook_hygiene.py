@@ -53,9 +53,17 @@ def test_starts_with_colab_install_then_setup(path):
 
 @pytest.mark.parametrize("path", RECORDED, ids=_id)
 def test_recorded_from_a_clean_top_to_bottom_run(path):
-    nb = notebooks.read(path)
-    counts = [cell.execution_count for cell in _code_cells(nb)]
+    cells = _code_cells(notebooks.read(path))
+    counts = [c.execution_count for c in cells if notebooks.OPTIONAL_TAG not in notebooks.tags(c)]
     assert counts == list(range(1, len(counts) + 1))
+
+
+@pytest.mark.parametrize("path", RECORDED, ids=_id)
+def test_optional_cells_are_unrun_and_say_what_they_need(path):
+    for cell in _code_cells(notebooks.read(path)):
+        if notebooks.OPTIONAL_TAG in notebooks.tags(cell):
+            assert cell.execution_count is None and not cell.outputs, cell.source[:80]
+            assert cell.source.startswith("# Optional"), cell.source[:80]
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=_id)
@@ -83,7 +91,7 @@ def test_chapters_show_what_they_measured_and_pin_it_with_claims(path):
     # Measured numbers sit in `measured` cells, recorded so a reader sees them;
     # what they show is pinned by claims, printed in compared cells. (That the
     # compared cells hold no measured number is checked by running each chapter
-    # under another seed offset: tests/test_seed_offsets.py.)
+    # under another seed offset: nbval does, see course_tools/nbval_run.py.)
     cells = _code_cells(notebooks.read(path))
     measured = [c for c in cells if notebooks.MEASURED_TAG in notebooks.tags(c)]
     assert len(measured) >= 3 and all(c.outputs for c in measured)

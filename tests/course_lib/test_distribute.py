@@ -50,12 +50,15 @@ def run_python(code: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_split_cpu_gives_a_mirrored_strategy_whose_replicas_agree():
+def test_split_cpu_after_setup_gives_a_mirrored_strategy_whose_replicas_agree():
     done = run_python(
         """
+        import course_lib
         from course_lib import distribute
-        import keras  # importing Keras and seeding do not set up TensorFlow's devices
-        keras.utils.set_random_seed(0)
+        # course_lib.setup (importing Keras, seeding, detecting accelerators, op
+        # determinism) leaves TensorFlow's devices unset
+        course_lib.setup(seed=0, verbose=False)
+        import keras
         names = distribute.split_cpu(3)
         assert distribute.split_cpu(3) == names, "a second identical call changes nothing"
         strategy, choice = distribute.get_strategy()

@@ -28,11 +28,25 @@ def test_two_workers_end_identical_and_equal_to_one_device(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_failing_worker_stops_the_cluster_and_reports_its_error(tmp_path):
-    # A negative number of steps fails as each worker makes its data; the others are killed.
-    with pytest.raises(RuntimeError, match=r"worker [01] failed:(.|\n)*negative dimensions"):
-        multiworker.launch_workers(2, tmp_path, steps=-1)
+def test_a_dead_worker_stops_the_cluster_and_a_relaunch_resumes_from_the_chiefs_checkpoint(
+    tmp_path,
+):
+    # Worker 1 dies before step 7; worker 0 would wait for it in an all-reduce forever.
+    with pytest.raises(multiworker.WorkerFailed, match="worker 1: dying before step 7") as failed:
+        multiworker.launch_workers(
+            2, tmp_path / "crashed", steps=10, seed=3, crash_at=7, save_every=3
+        )
+    assert failed.value.index == 1
     assert not psutil.Process().children(recursive=True)
+    # Only the chief's checkpoint is kept; the relaunch goes on from its step.
+    assert sorted(p.name for p in (tmp_path / "crashed").iterdir() if p.is_dir()) == ["checkpoints"]
+    resumed = multiworker.launch_workers(2, tmp_path / "crashed", steps=10, seed=3)
+    assert [run.resumed_from for run in resumed] == [6, 6]
+    assert [len(run.losses) for run in resumed] == [4, 4]
+    for worker, alone in zip(
+        resumed[0].weights, multiworker.single_device_weights(steps=10, seed=3), strict=True
+    ):
+        np.testing.assert_allclose(worker, alone, atol=1e-6)
 
 
 def test_a_cluster_past_its_timeout_is_killed(tmp_path):

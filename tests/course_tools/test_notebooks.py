@@ -1,6 +1,8 @@
-"""Notebook files stay canonical: normalising is idempotent and timing-proof."""
+"""Notebook files stay canonical: normalising is idempotent and timing-proof; optional cells
+are not run."""
 
 import nbformat
+import pytest
 
 from course_tools import notebooks
 from tests.helpers import ROOT
@@ -24,3 +26,14 @@ def test_normalise_joins_the_chunks_a_kernel_split_a_printed_line_into():
         nbformat.v4.new_output("stream", name="stdout", text=text[5:]),
     ]
     assert [o.text for o in notebooks.normalise(nb).cells[index].outputs] == [text]
+
+
+@pytest.mark.slow
+def test_execute_leaves_optional_cells_unrun(tmp_path):
+    optional = nbformat.v4.new_code_cell(
+        "# Optional: needs a GPU.\nraise SystemExit", metadata={"tags": [notebooks.OPTIONAL_TAG]}
+    )
+    notebook = nbformat.v4.new_notebook(cells=[optional, nbformat.v4.new_code_cell("print(2)")])
+    ran = notebooks.execute(notebook, tmp_path)
+    assert ran.cells[0].execution_count is None and ran.cells[0].outputs == []
+    assert ran.cells[1].outputs[0].text == "2\n"
