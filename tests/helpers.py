@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -32,3 +36,16 @@ def tiny_notebook(relative_path: str, cells: list[tuple[str, str, list[str]]]):
         cell.metadata["tags"] = tags
         made.append(cell)
     return nbformat.v4.new_notebook(cells=made)
+
+
+def run_python(code: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    """Run `code` (dedented) in a fresh Python process, for what is fixed once per process
+    (TensorFlow's logical devices); quiet TensorFlow logs, output captured."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        check=False,
+    )

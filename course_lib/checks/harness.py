@@ -326,3 +326,68 @@ def batch_loss_training(callback_class: type, learning_rate: float, seed: int) -
     callback = callback_class()
     model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0, callbacks=[callback])
     return np.asarray(callback.losses, dtype="float64")
+
+
+def mirrored_training(replica_step: Callable, learning_rate: float, seed: int) -> np.ndarray:
+    """A training step written for `strategy.run`, used for real on two replicas.
+
+    `replica_step(model, optimizer, x_batch, y_batch, global_batch)` runs on each
+    replica's share of a global batch and returns that replica's contribution to
+    the batch's MSE. A `Dense(4)`-`Dense(1)` regression from `seed` trains for
+    2 epochs of 4 global batches of 16 under `MirroredStrategy` over two logical
+    CPU devices (`course_lib.distribute.split_cpu(2)` must have run first). Returns
+    the 8 summed losses followed by the final weights, flattened.
+    """
+    import keras
+    import tensorflow as tf
+
+    devices = [device.name for device in tf.config.list_logical_devices("CPU")]
+    if len(devices) < 2:
+        raise RuntimeError(
+            "this check needs two logical CPU devices: restart the kernel and run "
+            "course_lib.distribute.split_cpu(2) before any TensorFlow op (the set-up cell does)"
+        )
+    strategy = tf.distribute.MirroredStrategy(
+        devices[:2], cross_device_ops=tf.distribute.ReductionToOneDevice()
+    )
+    global_batch = 16
+    rng = _seeded(seed)
+    x, y = _linear_data(rng, 64, 3)
+    with strategy.scope():
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+        optimizer = keras.optimizers.SGD(learning_rate)
+    batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch)
+
+    def replica(*args):
+        return tf.convert_to_tensor(replica_step(*args), dtype="float32")
+
+    @tf.function
+    def step(x_batch, y_batch):
+        losses = strategy.run(replica, args=(model, optimizer, x_batch, y_batch, global_batch))
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
+
+    losses = [
+        float(step(*batch))
+        for _ in range(2)
+        for batch in strategy.experimental_distribute_dataset(batches)
+    ]
+    weights = [w.ravel() for w in model.get_weights()]
+    return np.concatenate([np.asarray(losses), *weights]).astype("float64")
+
+
+def one_device_training(learning_rate: float, seed: int) -> np.ndarray:
+    """What `mirrored_training` must give: the same model and batches, trained on one device
+    with `train_on_batch` (the loss before each update, then the final weights)."""
+    import keras
+
+    rng = _seeded(seed)
+    x, y = _linear_data(rng, 64, 3)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
+    losses = [
+        float(model.train_on_batch(x[start : start + 16], y[start : start + 16]))
+        for _ in range(2)
+        for start in range(0, 64, 16)
+    ]
+    weights = [w.ravel() for w in model.get_weights()]
+    return np.concatenate([np.asarray(losses), *weights]).astype("float64")

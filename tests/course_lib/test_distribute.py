@@ -1,11 +1,7 @@
-import os
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 from course_lib import distribute
+from tests.helpers import run_python
 
 
 @pytest.mark.parametrize(
@@ -35,18 +31,6 @@ def test_precision_policy_is_mixed_only_where_it_pays(monkeypatch):
     monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "0")
     assert not distribute.native_bfloat16_cpu()
     assert distribute.precision_policy("cpu") == "float32"
-
-
-def run_python(code: str) -> subprocess.CompletedProcess:
-    """Logical devices are fixed once per process: each case gets a fresh one."""
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
-        check=False,
-    )
 
 
 @pytest.mark.slow

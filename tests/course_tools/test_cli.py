@@ -18,7 +18,7 @@ def test_list_shows_every_chapter_with_its_assignment(capsys):
         assert chapter.number in out
 
 
-@pytest.mark.parametrize("query", ["00", "0", "loop", "training", "Training Loop"])
+@pytest.mark.parametrize("query", ["00", "0", "loop", "training_loop", "Training Loop"])
 def test_chapter_can_be_named_by_number_or_fragment(query):
     assert find_chapter(query, ROOT).number == "00"
 
