@@ -173,8 +173,8 @@ def precision_policy(kind: str, native_bfloat16: bool | None = None) -> str:
     (`native_bfloat16`, detected by `native_bfloat16_cpu` when None), else
     float32. Measured on a 2-core AMD EPYC with AVX512_BF16
     (`benchmarks/results/throughput_cpu_onednn_*.md`): with oneDNN on,
-    `mixed_bfloat16` trained 1.74x faster than float32 and `mixed_float16`
-    0.63x as fast; with oneDNN off neither gained.
+    `mixed_bfloat16` trained 1.73x faster than float32 and `mixed_float16`
+    0.73x as fast; with oneDNN off neither gained.
 
     Example:
         >>> precision_policy("cpu", native_bfloat16=False), precision_policy("cpu", True)
