@@ -169,11 +169,23 @@ def plot_layer_stats(
     return ax
 
 
-def plot_reliability_diagram(y_true, probabilities, bins: int = 10, ax=None, label=None):
+def plot_reliability_diagram(
+    y_true, probabilities, bins: int = 10, ax=None, label: str | None = "model", color=None
+):
     """Accuracy against confidence per bin, with the diagonal of perfect calibration.
 
     Chapter 01. `probabilities` are class probabilities `(n, classes)` or, for a
     binary problem, the probability of class 1; `y_true` are integer labels.
+    Called again on the same axes (other seeds, other models) it adds a curve and
+    draws the diagonal once; `label=None` leaves a curve out of the legend.
+    Returns the bin counts, so a caller can show how many examples each point rests on.
+
+    Example:
+        >>> import numpy as np
+        >>> counts = plot_reliability_diagram(np.array([0, 1, 1]),
+        ...                                   np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8]]))
+        >>> int(counts.sum())
+        3
     """
     from course_lib.metrics import reliability_table
 
@@ -181,13 +193,15 @@ def plot_reliability_diagram(y_true, probabilities, bins: int = 10, ax=None, lab
     table = reliability_table(y_true, probabilities, bins)
     filled = table["count"] > 0
     centres, accuracies = table["confidence"][filled], table["accuracy"][filled]
-    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfect calibration")
-    ax.plot(centres, accuracies, "o-", label=label or "model")
+    diagonal = "perfect calibration"
+    if not any(line.get_label() == diagonal for line in ax.lines):
+        ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label=diagonal)
+    ax.plot(centres, accuracies, "o-", color=color, label=label or "_nolegend_")
     ax.set_xlabel("confidence (mean predicted probability in bin)")
     ax.set_ylabel("accuracy in bin")
     ax.set_title("reliability diagram")
     ax.legend()
-    return ax
+    return table["count"]
 
 
 def plot_trajectories(

@@ -63,3 +63,15 @@ def test_plot_decision_boundary_colours_each_class_region_where_the_model_predic
         assert class_0[0] == pytest.approx(-0.3) and abs(class_0[1] - boundary) < step
         assert class_1[1] == pytest.approx(1.3) and abs(class_1[0] - boundary) < step
         assert ax.get_xlabel() == "$x_1$" and ax.get_title() == "decision regions"
+
+
+def test_reliability_diagram_draws_the_diagonal_once_and_returns_bin_counts():
+    y = np.array([0, 1, 1, 0])
+    probabilities = np.array([[0.92, 0.08], [0.34, 0.66], [0.17, 0.83], [0.74, 0.26]])
+    _, ax = plt.subplots()
+    counts = plots.plot_reliability_diagram(y, probabilities, ax=ax, label="seed 0")
+    plots.plot_reliability_diagram(y, probabilities, ax=ax, label=None)  # another seed
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["perfect calibration", "seed 0"]
+    assert len(ax.get_lines()) == 3
+    assert counts.tolist() == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1]  # confidences 0.66-0.92
