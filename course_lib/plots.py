@@ -146,6 +146,7 @@ def plot_layer_stats(
     ax=None,
     label: str | None = None,
     log_scale: bool = False,
+    style: str = "o-",
 ):
     """One statistic of every layer against its depth (chapter 02).
 
@@ -155,10 +156,12 @@ def plot_layer_stats(
         statistic: `"std"`, `"mean"`, `"saturated"` or `"gradient_norm"`.
         epoch: which recorded epoch of a callback history (default: the last).
         label: legend entry, to compare several networks on one axes.
+        style: Matplotlib's line and marker format, so that curves that coincide
+            stay distinguishable.
     """
     ax = _axes(ax)
     values = list(_per_layer(stats, statistic, epoch).values())
-    ax.plot(np.arange(1, len(values) + 1), values, "o-", label=label)
+    ax.plot(np.arange(1, len(values) + 1), values, style, label=label)
     if log_scale:
         ax.set_yscale("log")
     ax.set_xlabel("layer (depth)")
