@@ -29,10 +29,10 @@ def _same_as_keras_warmup(result, args) -> str | None:
 
 SCALED_RATE = Exercise(
     id="scaled_rate",
-    hint="the global batch is per_replica_batch * replicas; the peak rate is base_rate times "
-    "the global batch divided by base_batch. During warm-up the rate climbs in a straight line "
-    "from 0 at step 0 to the peak at step warmup_steps: peak * step / warmup_steps. From "
-    "warmup_steps on (and always when warmup_steps is 0) it is the peak.",
+    hint="two pieces. The peak grows in proportion to the global batch, measured against the "
+    "batch the base rate was tuned for. Warm-up climbs in a straight line from 0: check that "
+    "your rate is 0 at step 0, exactly the peak at step warmup_steps, and the peak ever after "
+    "(and always, when there is no warm-up)",
     public_cases=(
         Case(
             "literal: 4 replicas, after warm-up",
@@ -67,10 +67,9 @@ def _same_as_compute_average_loss(result, args) -> str | None:
 
 REPLICA_LOSS_SHARES = Exercise(
     id="replica_loss_shares",
-    hint="cut the global batch into replicas consecutive shares as np.array_split does (the "
-    "first shares get one example more when it does not divide evenly). Each replica divides "
-    "the sum of its share by the size of the GLOBAL batch, not of its share: then the shares "
-    "add up to the global mean.",
+    hint="np.array_split cuts a batch the way tf.distribute does. Ask what each replica must "
+    "divide the sum of its share by, so that the replicas' losses add up to the mean over the "
+    "whole batch, even when the shares differ in size",
     public_cases=(
         Case(
             "literal: 4 examples on 2 replicas",
@@ -99,11 +98,10 @@ def _same_as_one_device(result, args) -> str | None:
 
 REPLICA_STEP = Exercise(
     id="replica_step",
-    hint="inside tf.GradientTape, compute the per-example losses with "
-    "keras.losses.mean_squared_error(y_batch, model(x_batch, training=True)), then "
-    "tf.nn.compute_average_loss(per_example, global_batch_size=global_batch). Take the "
-    "gradients of that loss, apply them with optimizer.apply_gradients(zip(gradients, "
-    "model.trainable_variables)), and return the loss.",
+    hint="a replica sees only its share of the batch, and the strategy adds up the replicas' "
+    "gradients. If each replica averaged over its own share, the sum would be too large by the "
+    "number of replicas. TensorFlow has a function that averages per-example losses over a "
+    "batch size you give it; the rest is an ordinary GradientTape step",
     public_cases=(
         Case(
             "two replicas against one device, SGD at 0.05", lambda: (0.05, 0), _same_as_one_device
