@@ -89,30 +89,41 @@ def _constant_answers(solution: Path) -> str:
     return notebooks.dumps(notebook)
 
 
-@pytest.mark.parametrize(
-    "chapter", [c for c in chapters(ROOT) if c.exercise], ids=lambda c: c.number
-)
-def test_release_solution_and_wrong_answers_get_their_grades(chapter, tmp_path):
-    hand_ins = tmp_path / "hand-ins"
-    hand_ins.mkdir()
-    (hand_ins / "as_released.ipynb").write_text(chapter.exercise.read_text())
-    (hand_ins / "solution.ipynb").write_text(chapter.solution.read_text())
-    (hand_ins / "constant.ipynb").write_text(_constant_answers(chapter.solution))
-    records = grade_batch(
-        chapter.number,
-        [hand_ins],
-        BatchOptions(out_dir=tmp_path / "graded", workers=2, **ON_MERITS),
-        root=ROOT,
-        stream=io.StringIO(),
-    )
-    by_name = {r["submission"]: r for r in records}
-    released = by_name["as_released"]
-    assert released["points"] == 0
-    assert {g["status"] for g in released["exercises"]} == {"not_attempted"}
-    assert by_name["solution"]["points"] == by_name["solution"]["max_points"] > 0
-    constant = by_name["constant"]
-    assert constant["points"] == 0
-    for grade in constant["exercises"]:
-        # A Keras object whose methods return 0.123 breaks the model it is used in.
-        expected = {"wrong", "error"} if grade["exercise"][0].isupper() else {"wrong"}
-        assert grade["status"] in expected, grade
+class ReleasedAssignment:
+    """One chapter's assignment through the batch grader: the exercise as released earns
+    nothing, the solution everything, constant answers nothing."""
+
+    chapter = None
+
+    def test_release_solution_and_wrong_answers_get_their_grades(self, tmp_path):
+        chapter = self.chapter
+        hand_ins = tmp_path / "hand-ins"
+        hand_ins.mkdir()
+        (hand_ins / "as_released.ipynb").write_text(chapter.exercise.read_text())
+        (hand_ins / "solution.ipynb").write_text(chapter.solution.read_text())
+        (hand_ins / "constant.ipynb").write_text(_constant_answers(chapter.solution))
+        records = grade_batch(
+            chapter.number,
+            [hand_ins],
+            BatchOptions(out_dir=tmp_path / "graded", workers=2, **ON_MERITS),
+            root=ROOT,
+            stream=io.StringIO(),
+        )
+        by_name = {r["submission"]: r for r in records}
+        released = by_name["as_released"]
+        assert released["points"] == 0
+        assert {g["status"] for g in released["exercises"]} == {"not_attempted"}
+        assert by_name["solution"]["points"] == by_name["solution"]["max_points"] > 0
+        constant = by_name["constant"]
+        assert constant["points"] == 0
+        for grade in constant["exercises"]:
+            # A Keras object whose methods return 0.123 breaks the model it is used in.
+            expected = {"wrong", "error"} if grade["exercise"][0].isupper() else {"wrong"}
+            assert grade["status"] in expected, grade
+
+
+# One class per chapter: `--dist loadscope` gives each class to one worker, so the
+# chapters (half a minute each) spread over the workers instead of queueing on one.
+for _chapter in [c for c in chapters(ROOT) if c.exercise]:
+    _name = f"TestAssignment{_chapter.number}"
+    globals()[_name] = type(_name, (ReleasedAssignment,), {"chapter": _chapter})
