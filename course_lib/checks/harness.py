@@ -338,7 +338,6 @@ def mirrored_training(replica_step: Callable, learning_rate: float, seed: int) -
     CPU devices (`course_lib.distribute.split_cpu(2)` must have run first). Returns
     the 8 summed losses followed by the final weights, flattened.
     """
-    import keras
     import tensorflow as tf
 
     devices = [device.name for device in tf.config.list_logical_devices("CPU")]
@@ -351,11 +350,9 @@ def mirrored_training(replica_step: Callable, learning_rate: float, seed: int) -
         devices[:2], cross_device_ops=tf.distribute.ReductionToOneDevice()
     )
     global_batch = 16
-    rng = _seeded(seed)
-    x, y = _linear_data(rng, 64, 3)
-    with strategy.scope():
-        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
-        optimizer = keras.optimizers.SGD(learning_rate)
+    with strategy.scope():  # the model and its optimiser, mirrored on both replicas
+        model, x, y = small_regression(learning_rate, seed)
+    optimizer = model.optimizer
     batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch)
 
     def replica(*args):
@@ -378,12 +375,7 @@ def mirrored_training(replica_step: Callable, learning_rate: float, seed: int) -
 def one_device_training(learning_rate: float, seed: int) -> np.ndarray:
     """What `mirrored_training` must give: the same model and batches, trained on one device
     with `train_on_batch` (the loss before each update, then the final weights)."""
-    import keras
-
-    rng = _seeded(seed)
-    x, y = _linear_data(rng, 64, 3)
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
+    model, x, y = small_regression(learning_rate, seed)
     losses = [
         float(model.train_on_batch(x[start : start + 16], y[start : start + 16]))
         for _ in range(2)
