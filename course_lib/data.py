@@ -217,6 +217,37 @@ def make_imbalanced(
     return split(x.astype("float32"), y.astype("int64"), seed=seed)
 
 
+def few_per_class(y: np.ndarray, per_class: int, seed: int = 0) -> np.ndarray:
+    """Indices of `per_class` examples of every class in `y`, drawn without replacement.
+
+    The labelled set of a few-shot experiment: the same number of examples of
+    each class, chosen at random (seeded), in class order.
+
+    Introduced in chapter 10 ("Transfer learning").
+
+    Args:
+        y: integer labels.
+        per_class: examples to draw from each class.
+        seed: seed of the draw.
+
+    Raises:
+        ValueError: a class has fewer than `per_class` examples.
+
+    Example:
+        >>> y = np.array([0, 1, 0, 1, 0, 1, 2, 2])
+        >>> np.bincount(y[few_per_class(y, 2, seed=0)])
+        array([2, 2, 2])
+    """
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for label in np.unique(y):
+        members = np.flatnonzero(y == label)
+        if len(members) < per_class:
+            raise ValueError(f"class {label} has {len(members)} examples, fewer than {per_class}")
+        chosen.append(rng.choice(members, per_class, replace=False))
+    return np.concatenate(chosen)
+
+
 def _from_keras_dataset(name: str, loader, size_mb: int, seed: int) -> Split:
     try:
         (x_train, y_train), (x_test, y_test) = loader()

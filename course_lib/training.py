@@ -120,3 +120,48 @@ def layer_gradient_norms(
         layer.name: float(tf.norm(gradient))
         for layer, gradient in zip(layers, gradients, strict=True)
     }
+
+
+def fit_steps(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    steps: int,
+    batch_size: int = 16,
+    seed: int = 0,
+) -> keras.callbacks.History:
+    """Train a compiled `model` for exactly `steps` gradient steps on a small set.
+
+    With a handful of examples an "epoch" is one or two steps, and `fit`'s
+    per-epoch overhead would dominate. This repeats the examples, reshuffled
+    on every pass (seeded), and runs all the steps as one epoch, so runs on
+    5 and on 150 examples get the same number of updates.
+
+    Introduced in chapter 10 ("Transfer learning").
+
+    Args:
+        model: a compiled Keras model.
+        x, y: the training examples.
+        steps: gradient steps to take.
+        batch_size: examples per step (fewer only if `x` has fewer).
+        seed: seed of the shuffling.
+
+    Returns:
+        The `History` of the single epoch.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> history = fit_steps(model, np.ones((5, 3)), np.zeros((5, 1)), steps=7)
+        >>> int(model.optimizer.iterations)
+        7
+    """
+    batch = min(batch_size, len(x))
+    dataset = (
+        tf.data.Dataset.from_tensor_slices((x, y))
+        .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(batch, drop_remainder=True)
+    )
+    return model.fit(dataset, steps_per_epoch=steps, epochs=1, shuffle=False, verbose=0)

@@ -328,6 +328,11 @@ def batch_loss_training(callback_class: type, learning_rate: float, seed: int) -
     return np.asarray(callback.losses, dtype="float64")
 
 
+def _flattened(losses: list[float], model) -> np.ndarray:
+    weights = [w.ravel() for w in model.get_weights()]
+    return np.concatenate([np.asarray(losses), *weights]).astype("float64")
+
+
 def mirrored_training(replica_step: Callable, learning_rate: float, seed: int) -> np.ndarray:
     """A training step written for `strategy.run`, used for real on two replicas.
 
@@ -368,8 +373,7 @@ def mirrored_training(replica_step: Callable, learning_rate: float, seed: int) -
         for _ in range(2)
         for batch in strategy.experimental_distribute_dataset(batches)
     ]
-    weights = [w.ravel() for w in model.get_weights()]
-    return np.concatenate([np.asarray(losses), *weights]).astype("float64")
+    return _flattened(losses, model)
 
 
 def one_device_training(learning_rate: float, seed: int) -> np.ndarray:
@@ -381,5 +385,120 @@ def one_device_training(learning_rate: float, seed: int) -> np.ndarray:
         for _ in range(2)
         for start in range(0, 64, 16)
     ]
-    weights = [w.ravel() for w in model.get_weights()]
-    return np.concatenate([np.asarray(losses), *weights]).astype("float64")
+    return _flattened(losses, model)
+
+
+def transfer_model(seed: int, freeze_batch_norm: bool = True) -> tuple:
+    """(model, x, y): a pre-trained-looking base under a new head, and 48 labelled rows.
+
+    The base is `Dense(6)`-`BatchNormalization`-ReLU on 4 inputs, with moving
+    statistics set away from 0 and 1 so that inference mode shows; the head is
+    `Dense(3, softmax)`. BatchNormalization is frozen unless told otherwise.
+    Not compiled.
+    """
+    import keras
+
+    from course_lib.transfer import freeze_batch_norm as freeze
+
+    rng = _seeded(seed)
+    x = rng.normal(size=(48, 4)).astype("float32")
+    y = (x[:, 0] + x[:, 1] > 0).astype("int64") + (x[:, 2] > 0.5).astype("int64")
+    norm = keras.layers.BatchNormalization()
+    base = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(6, use_bias=False),
+            norm,
+            keras.layers.Activation("relu"),
+        ],
+        name="base",
+    )
+    norm.moving_mean.assign(rng.normal(0.0, 0.5, 6).astype("float32"))
+    norm.moving_variance.assign(rng.uniform(0.5, 2.0, 6).astype("float32"))
+    if freeze_batch_norm:
+        freeze(base)
+    model = keras.Sequential([base, keras.layers.Dense(3, activation="softmax")])
+    return model, x, y
+
+
+def two_rate_training(
+    fine_tune_step: Callable, base_rate: float, head_rate: float, seed: int
+) -> np.ndarray:
+    """A `GradientTape` step that trains the base and the head at two learning rates.
+
+    `fine_tune_step(model, base_optimizer, head_optimizer, x, y)` takes one step
+    on `transfer_model(seed)` with SGD at `base_rate` for the base and
+    `head_rate` for the head, and returns the batch's loss. Runs 2 epochs of
+    3 batches of 16 and returns the 6 losses, then every weight (BatchNormalization's
+    moving statistics included), flattened.
+    """
+    import keras
+
+    model, x, y = transfer_model(seed)
+    base_optimizer = keras.optimizers.SGD(base_rate)
+    head_optimizer = keras.optimizers.SGD(head_rate)
+    losses = [
+        float(
+            _numpy(
+                fine_tune_step(model, base_optimizer, head_optimizer, x[i : i + 16], y[i : i + 16])
+            )
+        )
+        for _ in range(2)
+        for i in range(0, 48, 16)
+    ]
+    return _flattened(losses, model)
+
+
+def one_rate_training(base_trainable: bool, learning_rate: float, seed: int) -> np.ndarray:
+    """What `two_rate_training` gives when both rates are equal (`base_trainable`), or
+    when the base's rate is 0 (not): `train_on_batch` with one SGD optimiser."""
+    import keras
+
+    model, x, y = transfer_model(seed)
+    if not base_trainable:
+        model.layers[0].trainable = False
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate), loss="sparse_categorical_crossentropy"
+    )
+    losses = [
+        float(model.train_on_batch(x[i : i + 16], y[i : i + 16]))
+        for _ in range(2)
+        for i in range(0, 48, 16)
+    ]
+    return _flattened(losses, model)
+
+
+def _moving_means(model) -> np.ndarray:
+    from course_lib.transfer import batch_norm_layers
+
+    return np.concatenate([_numpy(layer.moving_mean).ravel() for layer in batch_norm_layers(model)])
+
+
+def batch_norm_drift_training(callback_class: type, freeze: bool, seed: int) -> np.ndarray:
+    """A `Callback` subclass whose `drift` lists, after every epoch, how far any
+    BatchNormalization moving mean has moved since training began.
+
+    Fits `transfer_model(seed)`, its BatchNormalization frozen or not, for 3
+    epochs of 3 batches with the callback and returns what it recorded.
+    """
+    import keras
+
+    model, x, y = transfer_model(seed, freeze_batch_norm=freeze)
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
+    callback = callback_class()
+    model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0, callbacks=[callback])
+    return np.asarray(callback.drift, dtype="float64")
+
+
+def batch_norm_drift_reference(freeze: bool, seed: int) -> np.ndarray:
+    """What `batch_norm_drift_training` must give: the same fit, one epoch at a time,
+    with the moving means read off the layers directly."""
+    import keras
+
+    model, x, y = transfer_model(seed, freeze_batch_norm=freeze)
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
+    start, drift = _moving_means(model), []
+    for _ in range(3):
+        model.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
+        drift.append(float(np.abs(_moving_means(model) - start).max()))
+    return np.asarray(drift)

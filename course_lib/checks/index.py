@@ -56,4 +56,8 @@ CHAPTER_OF = {
     "replica_loss_shares": "09",
     "replica_step": "09",
     "scaled_accuracy": "09",
+    "frozen_features": "10",
+    "fine_tune_step": "10",
+    "BatchNormDrift": "10",
+    "few_shot_accuracy": "10",
 }

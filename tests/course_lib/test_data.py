@@ -126,3 +126,14 @@ def test_cifar10_arrays_are_converted(monkeypatch):
     split = data.load_cifar10()
     assert split.sizes() == (70, 15, 15)
     assert split.x_train.shape[1:] == (32, 32, 3) and split.y_train.ndim == 1
+
+
+def test_few_per_class_draws_the_same_number_of_each_class_seeded():
+    y = np.repeat(np.arange(4), [5, 9, 3, 7])
+    chosen = data.few_per_class(y, 3, seed=7)
+    assert np.bincount(y[chosen]).tolist() == [3, 3, 3, 3]
+    assert len(set(chosen.tolist())) == 12
+    np.testing.assert_array_equal(chosen, data.few_per_class(y, 3, seed=7))
+    assert not np.array_equal(chosen, data.few_per_class(y, 3, seed=8))
+    with pytest.raises(ValueError, match="class 2 has 3 examples, fewer than 4"):
+        data.few_per_class(y, 4)

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_lib.training import train_loop
+from course_lib.training import fit_steps, train_loop
 
 
 def _twin_models(regularizer=None):
@@ -74,3 +74,14 @@ def test_train_loop_shuffles_reproducibly_and_still_learns():
         )
     assert runs[0]["loss"] == runs[1]["loss"]
     assert runs[0]["loss"][-1] < 0.1 * runs[0]["loss"][0]
+
+
+def test_fit_steps_takes_exactly_the_steps_asked_on_a_set_smaller_than_a_batch():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], "float32")
+    y = np.array([[1.0], [2.0], [3.0]], "float32")
+    fit_steps(model, x, y, steps=200, batch_size=16)
+    assert int(model.optimizer.iterations) == 200
+    np.testing.assert_allclose(model.predict(x, verbose=0), y, atol=0.1)
