@@ -1,29 +1,14 @@
 """Chapter 10: hidden probes (inputs only), tolerances and points; read by the grader."""
 
-import itertools
-
-import numpy as np
-
-_rng = np.random.default_rng(10_2026)
-
-
-def _blocks(sizes):
-    """(blocks, x) of frozen_features: the grader does not import the learner-side checks."""
-    blocks = [
-        (
-            _rng.normal(0.0, 0.6, (fan_in, fan_out)).tolist(),
-            _rng.uniform(0.5, 1.5, fan_out).tolist(),
-            _rng.normal(0.0, 0.4, fan_out).tolist(),
-            _rng.normal(0.0, 0.7, fan_out).tolist(),
-            _rng.uniform(0.2, 3.0, fan_out).tolist(),
-        )
-        for fan_in, fan_out in itertools.pairwise(sizes)
-    ]
-    return blocks, _rng.normal(0.0, 1.0, (7, sizes[0])).tolist()
+from course_lib.checks.harness import dense_batch_norm_blocks
 
 PROBES = {
     # (blocks, x)
-    "frozen_features": [_blocks((5, 4)), _blocks((8, 6, 6, 2)), _blocks((3, 1))],
+    "frozen_features": [
+        dense_batch_norm_blocks(101, (5, 4), examples=7),
+        dense_batch_norm_blocks(102, (8, 6, 6, 2), examples=7),
+        dense_batch_norm_blocks(103, (3, 1), examples=7),
+    ],
     # (base_rate, head_rate, seed), run through the harness below.
     "fine_tune_step": [(0.01, 0.2, 101), (0.05, 0.05, 102), (0.0, 0.1, 103)],
     # (BatchNormalization frozen, seed), run through the harness below.

@@ -9,30 +9,11 @@ course's runs over seeds.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 
 from course_lib.checks import harness
 from course_lib.checks.cases import Case, Exercise, in_band
 from course_lib.checks.values import compare_values
-
-
-def random_blocks(seed: int, sizes: tuple[int, ...]) -> tuple[list[tuple], list]:
-    """`frozen_features` arguments: Dense(no bias)-BN-ReLU blocks of the given widths, seeded,
-    with moving statistics away from 0 and 1, and a batch of 5 inputs."""
-    rng = np.random.default_rng(seed)
-    blocks = [
-        (
-            rng.normal(0.0, 0.5, (fan_in, fan_out)).tolist(),
-            rng.uniform(0.5, 1.5, fan_out).tolist(),
-            rng.normal(0.0, 0.3, fan_out).tolist(),
-            rng.normal(0.0, 0.5, fan_out).tolist(),
-            rng.uniform(0.3, 2.0, fan_out).tolist(),
-        )
-        for fan_in, fan_out in itertools.pairwise(sizes)
-    ]
-    return blocks, rng.normal(0.0, 1.0, (5, sizes[0])).tolist()
 
 
 def _same_as_keras_base(result, args) -> str | None:
@@ -71,12 +52,12 @@ FROZEN_FEATURES = Exercise(
         ),
         Case(
             "the same as a Keras base in inference mode, one block",
-            lambda: random_blocks(1, (4, 3)),
+            lambda: harness.dense_batch_norm_blocks(1, (4, 3)),
             _same_as_keras_base,
         ),
         Case(
             "the same as a Keras base in inference mode, two blocks",
-            lambda: random_blocks(2, (6, 5, 3)),
+            lambda: harness.dense_batch_norm_blocks(2, (6, 5, 3)),
             _same_as_keras_base,
         ),
     ),

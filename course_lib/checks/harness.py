@@ -388,6 +388,27 @@ def one_device_training(learning_rate: float, seed: int) -> np.ndarray:
     return _flattened(losses, model)
 
 
+def dense_batch_norm_blocks(seed: int, sizes: tuple[int, ...], examples: int = 5) -> tuple:
+    """(blocks, x): seeded weights of Dense(no bias)-BatchNormalization-ReLU blocks of the
+    given widths, each `(kernel, gamma, beta, moving_mean, moving_variance)` as nested lists,
+    with moving statistics away from 0 and 1, and `examples` inputs. The arguments of
+    chapter 10's `frozen_features`, for its public cases and its hidden probes alike."""
+    import itertools
+
+    rng = np.random.default_rng(seed)
+    blocks = [
+        (
+            rng.normal(0.0, 0.6, (fan_in, fan_out)).tolist(),
+            rng.uniform(0.5, 1.5, fan_out).tolist(),
+            rng.normal(0.0, 0.4, fan_out).tolist(),
+            rng.normal(0.0, 0.7, fan_out).tolist(),
+            rng.uniform(0.2, 3.0, fan_out).tolist(),
+        )
+        for fan_in, fan_out in itertools.pairwise(sizes)
+    ]
+    return blocks, rng.normal(0.0, 1.0, (examples, sizes[0])).tolist()
+
+
 def transfer_model(seed: int, freeze_batch_norm: bool = True) -> tuple:
     """(model, x, y): a pre-trained-looking base under a new head, and 48 labelled rows.
 
