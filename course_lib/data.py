@@ -217,6 +217,26 @@ def make_imbalanced(
     return split(x.astype("float32"), y.astype("int64"), seed=seed)
 
 
+def make_memory_task(n_samples: int = 3000, length: int = 50, seed: int = 0) -> Split:
+    """Sequences of random numbers labelled by the sign of their *first* number.
+
+    Everything after the first step is noise, so a recurrent network must
+    carry one bit across `length` steps: a test of gradients through time.
+    Introduced in chapter 11 ("Architectures").
+
+    Shapes: x `(n, length, 1)` float32 from N(0, 1), y `(n,)` int64, 1 where
+    `x[:, 0, 0] > 0`.
+
+    Example:
+        >>> task = make_memory_task(100, length=5)
+        >>> task.x_train.shape, bool(((task.x_train[:, 0, 0] > 0) == task.y_train).all())
+        ((70, 5, 1), True)
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n_samples, length, 1)).astype("float32")
+    return split(x, (x[:, 0, 0] > 0).astype("int64"), seed=seed)
+
+
 def few_per_class(y: np.ndarray, per_class: int, seed: int = 0) -> np.ndarray:
     """Indices of `per_class` examples of every class in `y`, drawn without replacement.
 

@@ -523,3 +523,84 @@ def batch_norm_drift_reference(freeze: bool, seed: int) -> np.ndarray:
         model.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
         drift.append(float(np.abs(_moving_means(model) - start).max()))
     return np.asarray(drift)
+
+
+def _residual_dense_run(make_block: Callable, units: int, seed: int) -> tuple:
+    """(model, losses): `Dense(units)`, the block, `Dense(3, softmax)` on 6 inputs,
+    with seeded weights, trained by SGD for 2 epochs of 3 batches of 16."""
+    import keras
+
+    rng = _seeded(seed)
+    x = rng.normal(size=(48, 6)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64") + (x[:, 1] + x[:, 2] > 0.5).astype("int64")
+    inputs = keras.Input((6,))
+    model = keras.Model(
+        inputs,
+        keras.layers.Dense(3, activation="softmax")(make_block(keras.layers.Dense(units)(inputs))),
+    )
+    model.set_weights([rng.normal(0.0, 0.5, w.shape).astype("float32") for w in model.weights])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
+    losses = [
+        float(model.train_on_batch(x[i : i + 16], y[i : i + 16]))
+        for _ in range(2)
+        for i in range(0, 48, 16)
+    ]
+    return model, losses
+
+
+def residual_dense_training(layer_class: type, units: int, seed: int) -> np.ndarray:
+    """A `Layer` subclass `layer_class(units)` computing relu(x + Dense(Dense(x, relu))).
+
+    The layer sits between `Dense(units)` and a softmax head; every weight is
+    set from the seed (the layer's in the order first kernel, first bias,
+    second kernel, second bias) and the model trained for 6 SGD steps.
+    Returns the 6 losses and every trained weight, flattened, then the
+    difference between a config clone's output and the layer's own, with the
+    weights copied over (zeros when `get_config` keeps `units`).
+    """
+    layer = layer_class(units)
+    model, losses = _residual_dense_run(layer, units, seed)
+    hidden = _seeded(seed).normal(size=(5, units)).astype("float32")
+    clone = layer_class.from_config(layer.get_config())
+    clone(hidden)  # builds it, sublayers included
+    clone.set_weights(layer.get_weights())
+    difference = _numpy(clone(hidden)) - _numpy(layer(hidden))
+    return np.concatenate([_flattened(losses, model), difference.ravel()])
+
+
+def residual_dense_reference(units: int, seed: int) -> np.ndarray:
+    """What `residual_dense_training` must give: the same block made of Keras layers
+    (Dense with ReLU, Dense, Add, ReLU) in a functional graph, and a clone that
+    differs by nothing."""
+    import keras
+
+    def block(x):
+        branch = keras.layers.Dense(units)(keras.layers.Dense(units, activation="relu")(x))
+        return keras.layers.ReLU()(keras.layers.Add()([x, branch]))
+
+    model, losses = _residual_dense_run(block, units, seed)
+    return np.concatenate([_flattened(losses, model), np.zeros(5 * units)])
+
+
+def tanh_rnn_parts(seed: int, units: int, steps: int, inputs: int = 2) -> tuple:
+    """(x, kernel, recurrent_kernel, bias, states) of a seeded tanh recurrence,
+    `h_t = tanh(x_t kernel + h_(t-1) recurrent_kernel + bias)` from `h_(-1) = 0`;
+    `states` holds h_0 ... h_(steps-1), one row each."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, 1.0, (steps, inputs))
+    kernel = rng.normal(0.0, 0.8, (inputs, units))
+    recurrent = rng.normal(0.0, 1.2 / np.sqrt(units), (units, units))
+    bias = rng.normal(0.0, 0.1, units)
+    state, states = np.zeros(units), []
+    for step in x:
+        state = np.tanh(step @ kernel + state @ recurrent + bias)
+        states.append(state)
+    return x, kernel, recurrent, bias, np.array(states)
+
+
+def tanh_rnn_states(seed: int, units: int, steps: int) -> tuple:
+    """(recurrent_kernel, states) of `tanh_rnn_parts(seed, units, steps)` as nested
+    lists: the arguments of chapter 11's `state_jacobian_norms`, for its public cases
+    and its hidden probes alike."""
+    _, _, recurrent, _, states = tanh_rnn_parts(seed, units, steps)
+    return recurrent.tolist(), states.tolist()

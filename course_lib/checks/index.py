@@ -60,4 +60,8 @@ CHAPTER_OF = {
     "fine_tune_step": "10",
     "BatchNormDrift": "10",
     "few_shot_accuracy": "10",
+    "scaled_dot_product_attention": "11",
+    "ResidualDense": "11",
+    "state_jacobian_norms": "11",
+    "memory_accuracy": "11",
 }

@@ -85,3 +85,33 @@ def test_fit_steps_takes_exactly_the_steps_asked_on_a_set_smaller_than_a_batch()
     fit_steps(model, x, y, steps=200, batch_size=16)
     assert int(model.optimizer.iterations) == 200
     np.testing.assert_allclose(model.predict(x, verbose=0), y, atol=0.1)
+
+
+def test_a_restarted_model_trains_exactly_like_a_freshly_compiled_one():
+    from course_lib.training import restart
+
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(40, 5)).astype("float32"), rng.integers(0, 3, 40)
+
+    def compiled(seed):
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential(
+            [
+                keras.Input((5,)),
+                keras.layers.Dense(8, activation="relu"),
+                keras.layers.BatchNormalization(),
+                keras.layers.Dense(3, activation="softmax"),
+            ]
+        )
+        model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy")
+        return model
+
+    reused = compiled(0)
+    fit_steps(reused, x, y, steps=7, seed=0)
+    fresh = compiled(1)
+    restart(reused, fresh.get_weights())
+    assert int(reused.optimizer.iterations) == 0
+    for model in (reused, fresh):
+        fit_steps(model, x, y, steps=7, seed=1)
+    for ours, theirs in zip(reused.get_weights(), fresh.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
