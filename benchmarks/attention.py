@@ -1,6 +1,6 @@
 """Self-attention time: course_lib.attention.MultiHeadAttention vs keras.layers.MultiHeadAttention.
 
-    python benchmarks/attention.py [--repeats 9] [--calls 30]
+    python benchmarks/attention.py [--repeats 9] [--calls 20]
 
 Both layers get the same weights (ours takes Keras's through `set_weights`),
 the same inputs (batch 16, model width 64, 4 heads of 16) and run inside one
@@ -49,7 +49,7 @@ def backward(layer, x):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--calls", type=int, default=20)
     args = parser.parse_args()
     env = course_lib.setup(deterministic=False, verbose=False)
     import keras
