@@ -148,6 +148,11 @@ class StepsToTarget(keras.callbacks.Callback):
     the first score >= `target` it records the step and stops training.
     `steps` stays None when the target is never reached.
 
+    Steps are read off the optimiser's step count, so the callback also
+    works with `compile(steps_per_execution=k)`, which runs k steps between
+    two calls of `on_train_batch_end` (much faster for small models); make
+    `every` a multiple of k.
+
     Args:
         x_val, y_val: validation inputs and integer labels.
         target: accuracy to reach, e.g. 0.9.
@@ -158,13 +163,16 @@ class StepsToTarget(keras.callbacks.Callback):
         super().__init__()
         self.x_val, self.y_val = x_val, np.asarray(y_val)
         self.target, self.every = target, every
-        self.step, self.steps = 0, None
+        self.start, self.step, self.steps = 0, 0, None
+
+    def on_train_begin(self, logs=None):
+        self.start = int(self.model.optimizer.iterations)
 
     def on_train_batch_end(self, batch, logs=None):
-        self.step += 1
+        self.step = int(self.model.optimizer.iterations) - self.start
         if self.steps is not None or self.step % self.every:
             return
-        scores = keras.ops.convert_to_numpy(self.model.predict_on_batch(self.x_val))
+        scores = keras.ops.convert_to_numpy(self.model(self.x_val, training=False))
         if np.mean(scores.argmax(axis=1) == self.y_val) >= self.target:
             self.steps = self.step
             self.model.stop_training = True

@@ -98,6 +98,27 @@ def test_steps_to_target_counts_and_stops():
     assert never.steps is None and never.step == 10
 
 
+def test_steps_to_target_counts_the_same_steps_with_several_steps_per_execution():
+    from course_lib.callbacks import StepsToTarget
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(200, 2)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64")
+    counted = []
+    for steps_per_execution in (1, 5):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(
+            optimizer=keras.optimizers.SGD(0.5),
+            loss="sparse_categorical_crossentropy",
+            steps_per_execution=steps_per_execution,
+        )
+        counter = StepsToTarget(x, y, target=0.95, every=5)
+        model.fit(x, y, epochs=50, batch_size=20, verbose=0, callbacks=[counter])
+        counted.append(counter.steps)
+    assert counted[0] is not None and counted[0] == counted[1]
+
+
 def range_test_fit(model, finder, epochs=10):
     x, y = data()
     model.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0, callbacks=[finder])
