@@ -604,3 +604,60 @@ def tanh_rnn_states(seed: int, units: int, steps: int) -> tuple:
     and its hidden probes alike."""
     _, _, recurrent, _, states = tanh_rnn_parts(seed, units, steps)
     return recurrent.tolist(), states.tolist()
+
+
+def _snapshot_setting(every: int, seed: int) -> tuple:
+    """(model, batches): a small classifier compiled with a cyclical rate of cycle
+    `every` steps, and 3 * `every` fixed batches of 16."""
+    import keras
+
+    from course_lib.schedules import CyclicalLR
+
+    rng = _seeded(seed)
+    x = rng.normal(size=(3 * every * 16, 5)).astype("float32")
+    y = (x[:, 0] + x[:, 1] > 0).astype("int64") + (x[:, 2] > 0.5).astype("int64")
+    model = keras.Sequential(
+        [keras.Input((5,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(3)]
+    )
+    model.compile(
+        optimizer=keras.optimizers.SGD(CyclicalLR(0.01, 0.3, step_size=every // 2)),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    batches = [(x[i : i + 16], y[i : i + 16]) for i in range(0, len(x), 16)]
+    return model, batches
+
+
+def snapshot_training(callback_class: type, every: int, seed: int) -> np.ndarray:
+    """A `Callback` subclass `callback_class(every)` whose `snapshots` collects a copy of
+    the model's weights after every `every`-th step.
+
+    Fits a small model with a cyclical learning rate of cycle `every` for 3
+    cycles (one epoch of fixed batches, no shuffling) and returns every
+    snapshot's weights, flattened one after the other.
+    """
+    import tensorflow as tf
+
+    model, batches = _snapshot_setting(every, seed)
+    x = np.concatenate([xb for xb, _ in batches])
+    y = np.concatenate([yb for _, yb in batches])
+    callback = callback_class(every)
+    model.fit(
+        tf.data.Dataset.from_tensor_slices((x, y)).batch(16),
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+        callbacks=[callback],
+    )
+    return np.concatenate([_numpy(w).ravel() for weights in callback.snapshots for w in weights])
+
+
+def snapshot_reference(every: int, seed: int) -> np.ndarray:
+    """What `snapshot_training` must give: the same batches through `train_on_batch`,
+    with the weights copied after every `every`-th one."""
+    model, batches = _snapshot_setting(every, seed)
+    snapshots = []
+    for step, (x, y) in enumerate(batches, start=1):
+        model.train_on_batch(x, y)
+        if step % every == 0:
+            snapshots.append(model.get_weights())
+    return np.concatenate([np.asarray(w, "float64").ravel() for ws in snapshots for w in ws])

@@ -64,4 +64,8 @@ CHAPTER_OF = {
     "ResidualDense": "11",
     "state_jacobian_norms": "11",
     "memory_accuracy": "11",
+    "boosting_weights": "12",
+    "weighted_vote": "12",
+    "SnapshotSaver": "12",
+    "member_disagreement": "12",
 }
