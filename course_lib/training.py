@@ -181,6 +181,7 @@ def fit_steps(
     steps: int,
     batch_size: int = 16,
     seed: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> keras.callbacks.History:
     """Train a compiled `model` for exactly `steps` gradient steps on a small set.
 
@@ -197,6 +198,7 @@ def fit_steps(
         steps: gradient steps to take.
         batch_size: examples per step (fewer only if `x` has fewer).
         seed: seed of the shuffling.
+        callbacks: passed on to `fit`.
 
     Returns:
         The `History` of the single epoch.
@@ -216,4 +218,6 @@ def fit_steps(
         .repeat()
         .batch(batch, drop_remainder=True)
     )
-    return model.fit(dataset, steps_per_epoch=steps, epochs=1, shuffle=False, verbose=0)
+    return model.fit(
+        dataset, steps_per_epoch=steps, epochs=1, shuffle=False, verbose=0, callbacks=callbacks
+    )

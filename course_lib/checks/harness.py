@@ -661,3 +661,76 @@ def snapshot_reference(every: int, seed: int) -> np.ndarray:
         if step % every == 0:
             snapshots.append(model.get_weights())
     return np.concatenate([np.asarray(w, "float64").ravel() for ws in snapshots for w in ws])
+
+
+def _masked_dense_setting(units: int, seed: int) -> tuple:
+    """(x, y, kernel, bias, mask, head): 48 rows of 5 features, seeded weights of a
+    `Dense(units)` layer with a mask that prunes about half its kernel, and a head."""
+    rng = _seeded(seed)
+    x = rng.normal(size=(48, 5)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64") + (x[:, 1] - x[:, 2] > 0.5).astype("int64")
+    kernel = rng.normal(0.0, 0.6, (5, units)).astype("float32")
+    bias = rng.normal(0.0, 0.1, units).astype("float32")
+    mask = (rng.random((5, units)) < 0.5).astype("float32")
+    head = [rng.normal(0.0, 0.5, (units, 3)).astype("float32"), np.zeros(3, "float32")]
+    return x, y, kernel, bias, mask, head
+
+
+def _masked_dense_fit(model, x, y, after_step: Callable) -> list[float]:
+    import keras
+
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.2),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    losses = []
+    for _ in range(2):
+        for i in range(0, 48, 16):
+            losses.append(float(model.train_on_batch(x[i : i + 16], y[i : i + 16])))
+            after_step()
+    return losses
+
+
+def masked_dense_training(layer_class: type, units: int, seed: int) -> np.ndarray:
+    """A `Layer` subclass `layer_class(units)`: Dense with a non-trainable pruning mask.
+
+    Its weights, in order, are the kernel `(inputs, units)`, the bias and the
+    mask (the shape of the kernel); it computes `inputs @ (kernel * mask) + bias`.
+    The harness sets them from the seed, trains the layer under a `Dense(3)` head
+    for 6 SGD steps, and returns the losses, the effective kernel
+    (`kernel * mask`), the bias and the head, flattened, then the difference
+    between a config clone's output and the layer's own.
+    """
+    import keras
+
+    x, y, kernel, bias, mask, head = _masked_dense_setting(units, seed)
+    layer = layer_class(units)
+    layer.build((None, 5))  # directly: inside a model, Keras would swallow an error in build
+    model = keras.Sequential([keras.Input((5,)), layer, keras.layers.Dense(3)])
+    layer.set_weights([kernel, bias, mask])
+    model.layers[-1].set_weights(head)
+    losses = _masked_dense_fit(model, x, y, lambda: None)
+    trained_kernel, trained_bias, trained_mask = (_numpy(w) for w in layer.get_weights())
+    clone = layer_class.from_config(layer.get_config())
+    clone(x[:4])
+    clone.set_weights(layer.get_weights())
+    difference = _numpy(clone(x[:4])) - _numpy(layer(x[:4]))
+    parts = [losses, trained_kernel * trained_mask, trained_bias, *model.layers[-1].get_weights()]
+    return np.concatenate([np.ravel(np.asarray(p, "float64")) for p in [*parts, difference]])
+
+
+def masked_dense_reference(units: int, seed: int) -> np.ndarray:
+    """What `masked_dense_training` must give: Keras's `Dense` with the masked kernel,
+    the pruned weights set back to zero after every step (`compression.KeepPruned`'s
+    rule), and a clone that differs by nothing."""
+    import keras
+
+    x, y, kernel, bias, mask, head = _masked_dense_setting(units, seed)
+    dense = keras.layers.Dense(units)
+    model = keras.Sequential([keras.Input((5,)), dense, keras.layers.Dense(3)])
+    dense.set_weights([kernel * mask, bias])
+    model.layers[-1].set_weights(head)
+    losses = _masked_dense_fit(model, x, y, lambda: dense.kernel.assign(dense.kernel * mask))
+    parts = [losses, *dense.get_weights(), *model.layers[-1].get_weights()]
+    flat = [np.ravel(np.asarray(p, "float64")) for p in parts]
+    return np.concatenate([*flat, np.zeros(4 * units)])

@@ -68,4 +68,8 @@ CHAPTER_OF = {
     "weighted_vote": "12",
     "SnapshotSaver": "12",
     "member_disagreement": "12",
+    "global_magnitude_masks": "13",
+    "population_stability_index": "13",
+    "MaskedDense": "13",
+    "pruning_breakpoint": "13",
 }
