@@ -93,3 +93,16 @@ def test_tflite_int8_agrees_with_the_float_model_and_measurements_line_up(tmp_pa
     assert int8_row.size_kb == len(flat) / 1024
     assert float_row.accuracy == np.mean(float_predictions == y)
     assert len(float_row.row()) == len(compression.HEADER)
+
+
+def test_a_model_compiled_with_the_distillation_loss_round_trips_through_a_keras_file(tmp_path):
+    model = _model()
+    model.compile(optimizer="adam", loss=compression.DistillationLoss(temperature=5.0, alpha=0.3))
+    x, y = _data()
+    targets = compression.soft_targets(model, x, y, classes=3, temperature=5.0)
+    fit_steps(model, x, targets, steps=3)
+    model.save(tmp_path / "student.keras")
+    loaded = keras.models.load_model(tmp_path / "student.keras")
+    assert isinstance(loaded.loss, compression.DistillationLoss)
+    assert (loaded.loss.temperature, loaded.loss.alpha) == (5.0, 0.3)
+    np.testing.assert_array_equal(loaded(x), model(x))
