@@ -228,7 +228,12 @@ def command_grade(args: argparse.Namespace) -> int:
     except GraderError as error:
         print(f"course: {error}", file=sys.stderr)
         return 2
-    print(f"graded {len(records)} submission(s): {Path(args.out) / 'grades.csv'}")
+    out = Path(args.out)
+    print(
+        f"graded {len(records)} submission(s): {out / 'grades.csv'} (for you), "
+        f"{out / 'gradebook.csv'} (for a gradebook import), {out / 'gradescope'} (results.json "
+        "per submission)"
+    )
     return 0
 
 
@@ -269,7 +274,9 @@ def parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser("grade", help="grade submitted exercise notebooks")
     grade.add_argument("--assignment", required=True, help="chapter: 00, 0 or a name fragment")
-    grade.add_argument("--out", required=True, help="folder for grades.csv and per-file JSON")
+    grade.add_argument(
+        "--out", required=True, help="folder for grades.csv, gradebook.csv and per-file JSON"
+    )
     grade.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at once")
     grade.add_argument("--timeout", type=float, default=60.0, help="seconds per cell")
     grade.add_argument(

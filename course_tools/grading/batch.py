@@ -3,7 +3,9 @@
 Each submission's result is written atomically to
 `OUT/submissions/<name>.json` as soon as it is graded; a batch that is
 interrupted and run again skips what is done. `OUT/grades.csv` holds one row
-per submission and exercise.
+per submission and exercise, for the instructor; `OUT/gradebook.csv` and
+`OUT/gradescope/` hold the same grades for an LMS and for students
+(`course_tools.grading.exports`).
 
 Example:
     >>> from course_tools.grading.batch import BatchOptions, grade_batch
@@ -30,6 +32,7 @@ from typing import Any, TextIO
 import course_lib
 import course_tools
 from course_tools.chapters import is_course_root
+from course_tools.grading.exports import write_exports
 from course_tools.grading.grader import (
     Assignment,
     ExerciseGrade,
@@ -298,5 +301,6 @@ def grade_batch(
 
     ordered = [records[path] for path in submissions if path in records]
     write_atomically(options.out_dir / "grades.csv", grades_csv(ordered))
+    write_exports(ordered, assignment.exercises, options.out_dir)
     stream.write(summary_table(ordered, assignment.exercises) + "\n")
     return ordered

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -127,3 +128,29 @@ class ReleasedAssignment:
 for _chapter in [c for c in chapters(ROOT) if c.exercise]:
     _name = f"TestAssignment{_chapter.number}"
     globals()[_name] = type(_name, (ReleasedAssignment,), {"chapter": _chapter})
+
+
+def test_lms_exports_list_every_submission_and_show_no_grader_message(tmp_path):
+    hand_ins = tmp_path / "hand-ins"
+    hand_ins.mkdir()
+    for case in grading_corpus.CASES:
+        if case.name in ("correct", "wrong", "malformed_json", "os_exit"):
+            case.write(hand_ins / f"{case.name}.ipynb", {})
+    out = tmp_path / "graded"
+    records = grade_batch(
+        "00", [hand_ins], BatchOptions(out_dir=out, **GRADING), root=ROOT, stream=io.StringIO()
+    )
+    gradebook = (out / "gradebook.csv").read_text()
+    statuses = dict(row.split(",")[:2] for row in gradebook.splitlines()[1:])
+    assert statuses == {
+        "correct": "graded",
+        "wrong": "graded",
+        "malformed_json": "malformed",
+        "os_exit": "kernel_died",
+    }
+    messages = {g["message"] for r in records for g in r["exercises"] if g["message"]}
+    assert messages  # the grader did explain itself, in grades.csv
+    for record in records:
+        exported = (out / "gradescope" / f"{record['submission']}.json").read_text()
+        assert json.loads(exported)["score"] == record["points"]
+        assert not any(message in exported for message in messages)
