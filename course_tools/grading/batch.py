@@ -5,7 +5,8 @@ Each submission's result is written atomically to
 interrupted and run again skips what is done. `OUT/grades.csv` holds one row
 per submission and exercise, for the instructor; `OUT/gradebook.csv` and
 `OUT/gradescope/` hold the same grades for an LMS and for students
-(`course_tools.grading.exports`).
+(`course_tools.grading.exports`); `OUT/report.html` sums the batch up
+(`course_tools.grading.report`).
 
 Example:
     >>> from course_tools.grading.batch import BatchOptions, grade_batch
@@ -42,6 +43,7 @@ from course_tools.grading.grader import (
     reference_results,
 )
 from course_tools.grading.kernel import Limits, Sandbox, kernel_package_dirs
+from course_tools.grading.report import class_report_html
 
 CSV_COLUMNS = ("submission", "exercise", "points", "max_points", "status", "message")
 #: What grading without a sandbox gives up; said by `course grade` and `course doctor`.
@@ -302,5 +304,8 @@ def grade_batch(
     ordered = [records[path] for path in submissions if path in records]
     write_atomically(options.out_dir / "grades.csv", grades_csv(ordered))
     write_exports(ordered, assignment.exercises, options.out_dir)
+    write_atomically(
+        options.out_dir / "report.html", class_report_html(ordered, assignment.exercises)
+    )
     stream.write(summary_table(ordered, assignment.exercises) + "\n")
     return ordered

@@ -130,7 +130,7 @@ for _chapter in [c for c in chapters(ROOT) if c.exercise]:
     globals()[_name] = type(_name, (ReleasedAssignment,), {"chapter": _chapter})
 
 
-def test_lms_exports_list_every_submission_and_show_no_grader_message(tmp_path):
+def test_lms_exports_and_report_list_every_submission_and_exports_show_no_grader_message(tmp_path):
     hand_ins = tmp_path / "hand-ins"
     hand_ins.mkdir()
     for case in grading_corpus.CASES:
@@ -154,3 +154,6 @@ def test_lms_exports_list_every_submission_and_show_no_grader_message(tmp_path):
         exported = (out / "gradescope" / f"{record['submission']}.json").read_text()
         assert json.loads(exported)["score"] == record["points"]
         assert not any(message in exported for message in messages)
+    report = (out / "report.html").read_text()
+    assert "<li>malformed_json: malformed</li>" in report
+    assert "<li>os_exit: kernel_died</li>" in report
