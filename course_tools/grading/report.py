@@ -28,22 +28,16 @@ from course_tools.grading.exports import submission_status
 TOP_MESSAGES = 3
 
 
-def _figure_png(records: list[dict[str, Any]], exercises: tuple[str, ...]) -> str:
+def _figure_png(totals: list[float], maximum: float, rates: dict[str, float]) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    totals = [record["points"] for record in records]
-    maximum = max((record["max_points"] for record in records), default=1)
-    rates = [
-        sum(_status(record, e) == "ok" for record in records) / max(len(records), 1)
-        for e in exercises
-    ]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
-    left.hist(totals, bins=min(20, max(5, int(maximum) + 1)), range=(0, maximum))
+    left.hist(totals, bins=min(20, max(5, int(maximum) + 1)), range=(0, maximum or 1))
     left.set(xlabel="total points", ylabel="submissions", title="Score distribution")
-    right.barh(list(exercises), rates)
+    right.barh(list(rates), list(rates.values()))
     right.set(xlim=(0, 1), xlabel="share of submissions fully right", title="Pass rate")
     right.invert_yaxis()
     fig.tight_layout()
@@ -53,22 +47,16 @@ def _figure_png(records: list[dict[str, Any]], exercises: tuple[str, ...]) -> st
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _status(record: dict[str, Any], exercise: str) -> str:
-    for grade in record["exercises"]:
-        if grade["exercise"] == exercise:
-            return str(grade["status"])
-    return "missing_answer"
-
-
 def class_report_html(records: list[dict[str, Any]], exercises: tuple[str, ...]) -> str:
     """The batch's report as one self-contained HTML page."""
     count = len(records)
     maximum = max((record["max_points"] for record in records), default=0)
     mean = sum(record["points"] for record in records) / count if count else 0.0
-    rows = []
+    rows, rates = [], {}
     for exercise in exercises:
         grades = [g for r in records for g in r["exercises"] if g["exercise"] == exercise]
         passed = sum(str(g["status"]) == "ok" for g in grades)
+        rates[exercise] = passed / count if count else 0.0
         points = sum(g["points"] for g in grades) / len(grades) if grades else 0.0
         failures = Counter(
             g["message"] or str(g["status"]) for g in grades if str(g["status"]) != "ok"
@@ -86,7 +74,8 @@ def class_report_html(records: list[dict[str, Any]], exercises: tuple[str, ...])
         for record in sorted(records, key=lambda r: r["submission"])
         if submission_status(record) != "graded"
     ]
-    image = _figure_png(records, exercises) if records else ""
+    totals = [record["points"] for record in records]
+    image = _figure_png(totals, maximum, rates) if records else ""
     return "\n".join(
         [
             "<!DOCTYPE html>",
