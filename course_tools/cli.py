@@ -7,12 +7,16 @@ Examples (from a clone of the repository):
     course run loop --part solution --out /tmp/runs
     course build                regenerate exercises/, normalise notebooks
     course build --check        exit 1 when any generated file drifted
+    course new ~/teaching/hw1   scaffold an assignment of your own, outside the repository
+    course build ~/teaching/hw1 write its student version into ~/teaching/hw1/release/
     course record 00            re-execute and save a chapter with outputs
     course verify --seeds 3     re-run every chapter and solution under seed offsets
                                 1..3: claims must hold, compared outputs must not move
     course doctor               what is installed, and what to fix
     course grade --assignment 00 --out graded -j 2 hand-ins/
                                 grade submitted notebooks into graded/grades.csv
+    course grade --assignment ~/teaching/hw1 --out graded --feedback hand-ins/
+                                grade your own assignment, with a feedback page per student
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 
 from course_tools import build as build_module
 from course_tools import notebooks
+from course_tools.assignments import RELEASE, SOLUTION, build_assignment, new_assignment
 from course_tools.chapters import Chapter, ChapterNotFound, chapters, course_root, find_chapter
 
 PARTS = ("notebook", "solution", "exercise")
@@ -89,7 +94,37 @@ def _build(check: bool) -> int:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    return _build(check=args.check)
+    if args.path is None:
+        return _build(check=args.check)
+    folder = Path(args.path)
+    try:
+        drifted = build_assignment(folder, check=args.check)
+    except ValueError as error:  # markers and tags of the solution disagree
+        print(f"course: {folder / SOLUTION}: {error}", file=sys.stderr)
+        return 2
+    for path in drifted:
+        print(f"{'drifted' if args.check else 'wrote'}: {path}")
+    if args.check and drifted:
+        print(f"the release is out of date: run `course build {folder}`")
+        return 1
+    if not drifted:
+        print(f"{folder / RELEASE} is up to date")
+    elif not args.check:
+        print(f"hand out the files in {folder / RELEASE}")
+    return 0
+
+
+def command_new(args: argparse.Namespace) -> int:
+    folder = Path(args.path)
+    try:
+        written = new_assignment(folder)
+    except FileExistsError as error:
+        print(f"course: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote: {path}")
+    print(f"next: read {folder / 'README.md'}, edit the solution, then `course build {folder}`")
+    return 0
 
 
 def command_record(args: argparse.Namespace) -> int:
@@ -218,6 +253,7 @@ def command_grade(args: argparse.Namespace) -> int:
         memory_mb=args.memory_mb,
         force=args.force,
         sandbox=not args.no_sandbox,
+        feedback=args.feedback,
     )
     missing = [path for path in args.submissions if not Path(path).exists()]
     if missing:
@@ -232,7 +268,8 @@ def command_grade(args: argparse.Namespace) -> int:
     print(
         f"graded {len(records)} submission(s): {out / 'grades.csv'} (for you), "
         f"{out / 'gradebook.csv'} (for a gradebook import), {out / 'gradescope'} (results.json "
-        "per submission)"
+        f"per submission), {out / 'report.html'} (the class at a glance)"
+        + (f", {out / 'feedback'} (a page per student)" if args.feedback else "")
     )
     return 0
 
@@ -250,8 +287,15 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=command_run)
 
     build = commands.add_parser("build", help="regenerate exercises, normalise notebooks")
+    build.add_argument(
+        "path", nargs="?", help="an assignment folder of your own (default: the course)"
+    )
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 on drift")
     build.set_defaults(handler=command_build)
+
+    new = commands.add_parser("new", help="scaffold an assignment of your own in a new folder")
+    new.add_argument("path", help="the folder to create, outside the course repository")
+    new.set_defaults(handler=command_new)
 
     record = commands.add_parser("record", help="re-execute chapters and save their outputs")
     record.add_argument("chapters", nargs="*")
@@ -273,7 +317,11 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("doctor", help="check the environment").set_defaults(handler=command_doctor)
 
     grade = commands.add_parser("grade", help="grade submitted exercise notebooks")
-    grade.add_argument("--assignment", required=True, help="chapter: 00, 0 or a name fragment")
+    grade.add_argument(
+        "--assignment",
+        required=True,
+        help="a chapter (00, 0 or a name fragment) or the folder of your own assignment",
+    )
     grade.add_argument(
         "--out", required=True, help="folder for grades.csv, gradebook.csv and per-file JSON"
     )
@@ -284,6 +332,11 @@ def parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--memory-mb", type=int, default=4096, help="memory per kernel")
     grade.add_argument("--force", action="store_true", help="regrade finished submissions")
+    grade.add_argument(
+        "--feedback",
+        action="store_true",
+        help="also run the public cases and write feedback/NAME.html for each student",
+    )
     grade.add_argument(
         "--no-sandbox",
         action="store_true",

@@ -46,3 +46,20 @@ def test_chapter_table_lists_every_chapter_with_its_badge():
         assert f"[{chapter.title}]({relative})" in row
         assert colab_url(relative) in row
         assert re.search(r"\| ~\d+ (s|min) \|", row), "the row states a CPU time"
+
+
+def test_the_instructor_section_uses_only_commands_and_options_the_cli_has():
+    import shlex
+
+    from course_tools.cli import parser
+
+    section = README.split("## For instructors", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.+?)\n```", section, re.DOTALL)
+    commands = re.findall(r"`(course [^`]+)`", section) + [
+        line.strip() for block in blocks for line in block.splitlines()
+    ]
+    full = [shlex.split(command)[1:] for command in commands if len(command.split()) > 2]
+    assert {args[0] for args in full} >= {"new", "build", "grade"}
+    for args in full:
+        parser().parse_args(args)  # exits on an unknown command or option
+    assert "--feedback" in section and "gradebook.csv" in section

@@ -5,7 +5,9 @@ returned, by properties or against a Keras, TensorFlow or NumPy built-in, so
 no hidden answer is needed on the learner's side. Each chapter keeps its
 exercises in `course_lib.checks.chapterNN.EXERCISES`; `find_exercise` imports
 only the module that holds the id it is asked for, so one broken chapter
-module breaks only that chapter's `check`.
+module breaks only that chapter's `check`. An instructor's own assignment
+ships its public cases as a module beside the notebook, which the notebook
+registers with `use_cases` (`course new` writes one).
 
 Example:
     >>> find_exercise("polynomial_features").id
@@ -15,8 +17,10 @@ Example:
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from course_lib.checks.index import CHAPTER_OF
@@ -74,7 +78,40 @@ def in_band(low: Any, high: Any) -> Verifier:
 
 
 class ChecksUnavailable(ImportError):
-    """A chapter's check module failed to import."""
+    """A chapter's (or an assignment's own) check module failed to import or is empty."""
+
+
+#: Exercises registered by `use_cases`: an instructor's own assignment, found before the course's.
+_REGISTERED: dict[str, Exercise] = {}
+
+
+def use_cases(module: str | ModuleType) -> tuple[str, ...]:
+    """Make `check` know the exercises of an assignment's own public-case module.
+
+    `module` is the module, or its name: `"public_cases"` imports
+    `public_cases.py` from the notebook's folder (Jupyter puts it on the
+    import path), again on every call, so an edit of it shows at once. The
+    module's `EXERCISES` is a sequence of `Exercise`.
+    Returns the ids registered; a registered id is found before a course
+    chapter's exercise of the same name.
+
+    Example:
+        >>> import types
+        >>> own = types.ModuleType("own_cases")
+        >>> own.EXERCISES = (Exercise("double", "multiply by two", ()),)
+        >>> use_cases(own)
+        ('double',)
+        >>> find_exercise("double").hint
+        'multiply by two'
+    """
+    if isinstance(module, str):  # imported afresh, so that an edit shows without a restart
+        loaded = sys.modules.get(module)
+        module = importlib.reload(loaded) if loaded else importlib.import_module(module)
+    found = tuple(getattr(module, "EXERCISES", ()))
+    if not found or not all(isinstance(exercise, Exercise) for exercise in found):
+        raise ChecksUnavailable(f"{module.__name__} has no EXERCISES of `Exercise` objects")
+    _REGISTERED.update({exercise.id: exercise for exercise in found})
+    return tuple(exercise.id for exercise in found)
 
 
 def chapter_module_name(chapter: str) -> str:
@@ -89,8 +126,10 @@ def find_exercise(exercise_id: str) -> Exercise:
         KeyError: no chapter has this exercise.
         ChecksUnavailable: the chapter's module is broken.
     """
+    if exercise_id in _REGISTERED:
+        return _REGISTERED[exercise_id]
     if exercise_id not in CHAPTER_OF:
-        known = ", ".join(sorted(CHAPTER_OF))
+        known = ", ".join(sorted({*CHAPTER_OF, *_REGISTERED}))
         raise KeyError(f"unknown exercise {exercise_id!r}; known exercises: {known}")
     name = chapter_module_name(CHAPTER_OF[exercise_id])
     try:

@@ -6,7 +6,8 @@ interrupted and run again skips what is done. `OUT/grades.csv` holds one row
 per submission and exercise, for the instructor; `OUT/gradebook.csv` and
 `OUT/gradescope/` hold the same grades for an LMS and for students
 (`course_tools.grading.exports`); `OUT/report.html` sums the batch up
-(`course_tools.grading.report`).
+(`course_tools.grading.report`); with `feedback`, `OUT/feedback/` holds a page
+per student (`course_tools.grading.feedback`).
 
 Example:
     >>> from course_tools.grading.batch import BatchOptions, grade_batch
@@ -34,6 +35,7 @@ import course_lib
 import course_tools
 from course_tools.chapters import is_course_root
 from course_tools.grading.exports import write_exports
+from course_tools.grading.feedback import write_feedback
 from course_tools.grading.grader import (
     Assignment,
     ExerciseGrade,
@@ -77,6 +79,8 @@ class BatchOptions:
     force: bool = False
     #: Run student code in a bubblewrap sandbox; off only when the instructor says so.
     sandbox: bool = True
+    #: Run the public cases too and write a feedback page per submission.
+    feedback: bool = False
 
 
 def collect_submissions(paths: list[Path]) -> list[Path]:
@@ -142,6 +146,7 @@ def _record(
     grades: list[ExerciseGrade],
     seconds: float,
     sandboxed: bool,
+    public_cases: bool,
 ) -> dict[str, Any]:
     return {
         "submission": name,
@@ -151,18 +156,22 @@ def _record(
         "max_points": sum(g.max_points for g in grades),
         "exercises": [asdict(g) for g in grades],
         "sandbox": "bubblewrap" if sandboxed else "none",
+        "public_cases": public_cases,
         "seconds": round(seconds, 2),
         "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "complete": True,
     }
 
 
-def _load_done(path: Path) -> dict[str, Any] | None:
+def _load_done(path: Path, public_cases: bool) -> dict[str, Any] | None:
+    """A finished record, unless feedback is wanted and its public cases did not run."""
     try:
         record = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    return record if isinstance(record, dict) and record.get("complete") else None
+    if not isinstance(record, dict) or not record.get("complete"):
+        return None
+    return None if public_cases and not record.get("public_cases") else record
 
 
 class Progress:
@@ -231,10 +240,16 @@ def _grade_and_save(
 ) -> dict[str, Any]:
     started = time.monotonic()
     grades = grade_submission(
-        path, assignment, references, limits, sandbox, options.submission_timeout
+        path, assignment, references, limits, sandbox, options.submission_timeout, options.feedback
     )
     record = _record(
-        name, path, assignment, grades, time.monotonic() - started, sandbox is not None
+        name,
+        path,
+        assignment,
+        grades,
+        time.monotonic() - started,
+        sandbox is not None,
+        options.feedback,
     )
     write_atomically(options.out_dir / "submissions" / f"{name}.json", json.dumps(record, indent=1))
     return record
@@ -267,7 +282,11 @@ def grade_batch(
     records: dict[Path, dict[str, Any]] = {}
     todo = []
     for path in submissions:
-        done = None if options.force else _load_done(results_dir / f"{names[path]}.json")
+        done = (
+            None
+            if options.force
+            else _load_done(results_dir / f"{names[path]}.json", options.feedback)
+        )
         if done is not None:
             records[path] = done
         else:
@@ -307,5 +326,7 @@ def grade_batch(
     write_atomically(
         options.out_dir / "report.html", class_report_html(ordered, assignment.exercises)
     )
+    if options.feedback:
+        write_feedback(ordered, options.out_dir, assignment.reveal)
     stream.write(summary_table(ordered, assignment.exercises) + "\n")
     return ordered

@@ -42,7 +42,7 @@ from course_lib.checks.status import Status
 SUBMISSION_PROBLEMS = (Status.MALFORMED, Status.TIMEOUT, Status.KERNEL_DIED)
 
 _WHY = {
-    Status.NOT_ATTEMPTED: "not attempted: the function still raises NotImplementedError",
+    Status.NOT_ATTEMPTED: "not attempted: the answer still raises NotImplementedError",
     Status.TIMEOUT: "ran past its time limit",
     Status.KERNEL_DIED: "the kernel running it died (out of memory, or the process was killed)",
     Status.MALFORMED: "the submitted file could not be read as a notebook",

@@ -7,13 +7,15 @@ comparison happens here, in the grader process. Patching NumPy, IPython,
 `check` or anything else inside the kernel therefore buys nothing.
 
 Each assignment's probes, tolerances and points are in one file beside its
-solution, `solutions/NN_slug_grading.py`:
+solution, `solutions/NN_slug_grading.py` (for an instructor's own assignment,
+`PATH/grading.py`: `course_tools.assignments`):
 
     PROBES = {"exercise_id": [(arg1, arg2, ...), ...], ...}   # inputs only
     POINTS = {"exercise_id": 2, ...}                         # every exercise
     TOLERANCE = {"exercise_id": (rtol, atol), ...}           # optional
     HARNESS = {"ClassName": "module:function"}               # Keras-object answers
     BAND = {"exercise_id": {"seeds": (0, 1, 2), "margin": 0.05}}  # experiments
+    REVEAL = {"exercise_id", ...}  # optional: feedback may quote hidden cases
 
 An exercise with a `HARNESS` entry is answered by a Keras object, which the
 harness uses in a small model (`course_tools.grading.kernel_side`). An
@@ -21,7 +23,9 @@ exercise with a `BAND` entry is an experiment whose last argument is a
 seed: the reference runs every probe once per seed in `seeds`, and a
 student's result on the probe's own seed passes when it lies within the
 band those runs span, widened by `margin`
-(`course_lib.checks.values.within_band`).
+(`course_lib.checks.values.within_band`). Feedback for students shows the
+grader's message (which may quote a hidden input and the expected value) only
+for the exercises in `REVEAL`.
 
 Every outcome is a `course_lib.checks.status.Status`.
 """
@@ -33,7 +37,7 @@ import json
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +46,7 @@ import nbformat
 from course_lib.checks.status import Status
 from course_lib.checks.values import DEFAULT_TOLERANCE, compare, decode, encode, within_band
 from course_tools import notebooks
+from course_tools.assignments import AssignmentFolder, build_assignment, is_assignment_folder
 from course_tools.chapters import find_chapter
 from course_tools.exercises import exercise_ids
 from course_tools.grading.kernel import CellResult, GradingKernel, Limits, Sandbox
@@ -90,6 +95,10 @@ class Assignment:
     root: Path
     harness: dict[str, str] = field(default_factory=dict)
     bands: dict[str, Band] = field(default_factory=dict)
+    #: Files put beside every submission in its kernel's folder (an own assignment's release).
+    support_files: tuple[Path, ...] = ()
+    #: Exercises whose feedback may quote the grader's message in full.
+    reveal: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,8 @@ class ExerciseGrade:
     message: str
     probes_passed: int = 0
     probes_total: int = 0
+    #: What the exercise's check cell printed on the public cases; None when it did not run.
+    public_output: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "status", Status(self.status))
@@ -119,24 +130,67 @@ def _load_grading_module(path: Path) -> Any:
 
 
 def load_assignment(query: str, root: Path | None = None) -> Assignment:
-    """The assignment of chapter `query` (`00`, `0` or a name fragment)."""
+    """The assignment `query`: a chapter (`00`, `0` or a name fragment) or an assignment folder.
+
+    Raises:
+        GraderError: the grading file lacks an exercise, or a folder's release is out of date.
+    """
+    if is_assignment_folder(Path(query)):
+        return _load_folder(AssignmentFolder(Path(query)))
     chapter = find_chapter(query, root)
     if chapter.exercise is None or chapter.solution is None:
         raise GraderError(f"chapter {chapter.number} has no exercise and solution notebooks")
     root = chapter.notebook.parents[1]
-    release = notebooks.read(chapter.exercise)
-    path = grading_path(root, chapter.name)
-    module = _load_grading_module(path)
+    return _assignment(
+        chapter.number,
+        chapter.name,
+        notebooks.read(chapter.exercise),
+        notebooks.read(chapter.solution),
+        grading_path(root, chapter.name),
+        root,
+    )
+
+
+def _load_folder(folder: AssignmentFolder) -> Assignment:
+    if build_assignment(folder.path, check=True):
+        raise GraderError(
+            f"{folder.release} is missing or older than {folder.solution}: "
+            f"run `course build {folder.path}` (and hand out the new release)"
+        )
+    return _assignment(
+        folder.name,
+        folder.name,
+        notebooks.read(folder.release),
+        notebooks.read(folder.solution),
+        folder.grading,
+        folder.path.resolve(),
+        folder.support_files(),
+    )
+
+
+def _assignment(
+    number: str,
+    name: str,
+    release: nbformat.NotebookNode,
+    solution: nbformat.NotebookNode,
+    grading_file: Path,
+    root: Path,
+    support_files: tuple[Path, ...] = (),
+) -> Assignment:
+    module = _load_grading_module(grading_file)
     ids = tuple(exercise_ids(release))
     for table in ("PROBES", "POINTS"):
         missing = [exercise for exercise in ids if not getattr(module, table, {}).get(exercise)]
         if missing:
-            raise GraderError(f"no {table} for {', '.join(missing)} in {path}")
+            raise GraderError(f"no {table} for {', '.join(missing)} in {grading_file}")
+    unknown = set(getattr(module, "REVEAL", ())) - set(ids)
+    if unknown:
+        raise GraderError(f"REVEAL names no exercise of the assignment: {sorted(unknown)}")
     return Assignment(
-        number=chapter.number,
-        name=chapter.name,
+        number=number,
+        name=name,
         release=release,
-        solution=notebooks.read(chapter.solution),
+        solution=solution,
         exercises=ids,
         points={exercise: int(module.POINTS[exercise]) for exercise in ids},
         probes={exercise: [tuple(args) for args in module.PROBES[exercise]] for exercise in ids},
@@ -151,6 +205,8 @@ def load_assignment(query: str, root: Path | None = None) -> Assignment:
             for e, band in getattr(module, "BAND", {}).items()
             if e in ids
         },
+        support_files=support_files,
+        reveal=frozenset(getattr(module, "REVEAL", ())),
     )
 
 
@@ -161,6 +217,7 @@ class RawOutcome:
     status: Status  # OK: the probes ran and `results` holds what they returned
     message: str = ""
     results: list[dict] | None = None
+    public_output: str | None = None
 
 
 def _probe_code(exercise: str, inputs: Path, results: Path, harness: str | None) -> str:
@@ -181,6 +238,20 @@ def _answer_outcome(result: CellResult) -> RawOutcome | None:
     if result.status == Status.TIMEOUT:
         return RawOutcome(Status.TIMEOUT, f"the answer cell {result.message}")
     return RawOutcome(Status.KERNEL_DIED, "the kernel died while running the answer cell")
+
+
+_PUBLIC_NOTES = {
+    Status.TIMEOUT: "[the public cases ran past the time limit]",
+    Status.KERNEL_DIED: "[the kernel died while the public cases ran]",
+}
+
+
+def _public_output(result: CellResult) -> str:
+    """A check cell's printout, with a note when the cell did not end normally."""
+    note = _PUBLIC_NOTES.get(result.status, "")
+    if result.status == Status.ERROR:
+        note = f"[the check cell raised {result.ename}]"
+    return result.output + (f"\n{note}" if note else "")
 
 
 def _read_results(path: Path) -> list[dict] | None:
@@ -251,21 +322,27 @@ def run_plan(
 ) -> dict[str, RawOutcome]:
     """Run the planned cells, then every exercise's probes; report raw outcomes.
 
-    `probes` defaults to the assignment's; the reference passes its own.
+    `probes` defaults to the assignment's; the reference passes its own. The
+    output of planned check cells becomes each outcome's `public_output`.
     """
     probes = assignment.probes if probes is None else probes
+    public: dict[str, str] = {}
     outcomes = {
         exercise: RawOutcome(Status.MISSING_ANSWER, "no answer cell found in the submission")
         for exercise in grading_plan.missing
     }
     work_dir = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    for support in assignment.support_files:
+        shutil.copyfile(support, work_dir / support.name)
     stop_at = time.monotonic() + wall_seconds
     try:
         with _Session(work_dir, limits, sandbox, stop_at) as session:
             for cell in grading_plan.cells:
                 if not session.usable:
                     break
-                result = session.run(cell.source)
+                result = session.run(cell.source, keep=cell.checks is None)
+                if cell.checks:
+                    public[cell.checks] = _public_output(result)
                 if cell.exercise:
                     outcome = _answer_outcome(result)
                     if outcome is not None:
@@ -289,6 +366,9 @@ def run_plan(
             )
             status = Status.TIMEOUT if time.monotonic() >= stop_at else Status.KERNEL_DIED
             outcomes[exercise] = RawOutcome(status, reason)
+    for exercise, printed in public.items():
+        if exercise in outcomes:
+            outcomes[exercise].public_output = printed
     return outcomes
 
 
@@ -347,7 +427,7 @@ def score(
             0.0,
             max_points,
             Status.NOT_ATTEMPTED,
-            "the function still raises NotImplementedError",
+            "the answer still raises NotImplementedError",
             0,
             len(reference),
         )
@@ -417,8 +497,13 @@ def grade_submission(
     limits: Limits,
     sandbox: Sandbox | None,
     wall_seconds: float,
+    public_cases: bool = False,
 ) -> list[ExerciseGrade]:
-    """Every exercise's grade for one submission file; never raises for bad submissions."""
+    """Every exercise's grade for one submission file; never raises for bad submissions.
+
+    With `public_cases`, the release's check cells run too, and each grade
+    keeps what its check printed (`ExerciseGrade.public_output`).
+    """
     try:
         student = read_submission(path)
     except MalformedSubmission as error:
@@ -434,16 +519,19 @@ def grade_submission(
             )
             for exercise in assignment.exercises
         ]
-    grading_plan = plan(assignment.release, student)
+    grading_plan = plan(assignment.release, student, checks=public_cases)
     outcomes = run_plan(grading_plan, assignment, limits, sandbox, wall_seconds)
     return [
-        score(
-            exercise,
-            outcomes[exercise],
-            references[exercise],
-            assignment.points[exercise],
-            assignment.tolerance[exercise],
-            assignment.bands.get(exercise),
+        replace(
+            score(
+                exercise,
+                outcomes[exercise],
+                references[exercise],
+                assignment.points[exercise],
+                assignment.tolerance[exercise],
+                assignment.bands.get(exercise),
+            ),
+            public_output=outcomes[exercise].public_output,
         )
         for exercise in assignment.exercises
     ]

@@ -15,6 +15,7 @@ answer the interrupt is killed with its whole process tree.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import queue
 import resource
@@ -32,15 +33,18 @@ from course_tools.notebooks import kernel_environment
 
 INTERRUPT_GRACE_SECONDS = 5.0
 START_TIMEOUT_SECONDS = 60.0
+#: A cell's printed output kept in its `CellResult`; the rest is dropped.
+MAX_OUTPUT_CHARS = 20_000
 
 
 @dataclass(frozen=True)
 class CellResult:
-    """How one cell ended: OK, ERROR, TIMEOUT or KERNEL_DIED."""
+    """How one cell ended: OK, ERROR, TIMEOUT or KERNEL_DIED, and what it printed."""
 
     status: Status
     ename: str = ""
     message: str = ""
+    output: str = ""  # stdout and stderr, cut at MAX_OUTPUT_CHARS
 
 
 @dataclass(frozen=True)
@@ -197,12 +201,14 @@ class GradingKernel:
             return CellResult(Status.KERNEL_DIED, message="the kernel is not running")
         message_id = self.client.execute(code, store_history=False, allow_stdin=False)
         outcome = self._wait_idle(message_id, deadline)
-        if outcome is not None:
-            return outcome
-        return self._reply(message_id)
+        if outcome is None:
+            outcome = self._reply(message_id)
+        return dataclasses.replace(outcome, output="".join(self._output)[:MAX_OUTPUT_CHARS])
 
     def _wait_idle(self, message_id: str, deadline: float) -> CellResult | None:
         self._error = ("", "")
+        self._output: list[str] = []
+        self._output_chars = 0
         if self._drain_until_idle(message_id, deadline):
             return None
         if not self.alive():
@@ -248,6 +254,10 @@ class GradingKernel:
             kind, content = message["msg_type"], message["content"]
             if kind == "error":
                 self._error = (content.get("ename", ""), content.get("evalue", ""))
+            elif kind == "stream" and self._output_chars < MAX_OUTPUT_CHARS:
+                text = str(content.get("text", ""))[:MAX_OUTPUT_CHARS]
+                self._output.append(text)
+                self._output_chars += len(text)
             elif kind == "status" and content.get("execution_state") == "idle":
                 return True
 

@@ -48,3 +48,26 @@ def test_a_broken_chapter_module_breaks_only_that_chapters_check(tmp_path, monke
         evaluate("huber_loss", lambda y_true, y_pred, delta: None)
     report = evaluate("polynomial_features", lambda x, degree: None)
     assert report.total == 3 and report.passed == 0
+
+
+def test_an_assignment_registers_its_own_public_cases_by_module_name(tmp_path, monkeypatch):
+    from course_lib.checks import cases
+
+    monkeypatch.setattr(cases, "_REGISTERED", {})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "own_public_cases.py").write_text(
+        "from course_lib.checks.cases import Case, Exercise\n"
+        "EXERCISES = (Exercise('standardize', 'own hint',\n"
+        "    (Case('doubles', lambda: (2,), lambda r, a: None if r == 4 else 'no'),)),)\n"
+    )
+    assert checks.use_cases("own_public_cases") == ("standardize",)
+    # An own exercise is found before a course chapter's of the same id.
+    assert find_exercise("standardize").hint == "own hint"
+    assert evaluate("standardize", lambda x: 2 * x).passed == 1
+    module = tmp_path / "own_public_cases.py"
+    module.write_text(module.read_text().replace("own hint", "edited hint"))
+    checks.use_cases("own_public_cases")  # an edit shows without restarting the kernel
+    assert find_exercise("standardize").hint == "edited hint"
+    (tmp_path / "empty_cases.py").write_text("EXERCISES = ()\n")
+    with pytest.raises(ChecksUnavailable, match="no EXERCISES"):
+        checks.use_cases("empty_cases")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from course_tools import exercises, notebooks
@@ -14,7 +19,7 @@ from course_tools.chapters import chapters
 from course_tools.grading.batch import BatchOptions, SandboxUnavailable, grade_batch
 from course_tools.grading.kernel import Sandbox
 from tests import grading_corpus
-from tests.course_tools.grading.test_grader import FAST, FULL_POINTS, GRADING
+from tests.course_tools.grading.test_grader import FAST, FULL_POINTS, GRADING, SANDBOX
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow
@@ -43,6 +48,44 @@ def test_an_interrupted_batch_resumes_without_losing_anything(tmp_path, monkeypa
     assert (out / "submissions" / "blank.json").exists()
     rows = (out / "grades.csv").read_text().splitlines()
     assert len(rows) == 1 + 2 * len(grading_corpus.EXERCISES)
+
+
+def test_a_batch_killed_part_way_finishes_the_rest_when_run_again(tmp_path):
+    """A real SIGKILL of `course grade`: its kernels end with it, and a second run grades only
+    what the first did not finish, into a complete CSV."""
+    hand_ins, out = tmp_path / "hand-ins", tmp_path / "graded"
+    hand_ins.mkdir()
+    for index in range(5):
+        grading_corpus.CASES[0].write(hand_ins / f"student{index}.ipynb", {})
+    command = [sys.executable, "-m", "course_tools.cli", "grade", "--assignment", "00"]
+    command += ["--out", str(out), "--timeout", "60", "-j", "1", str(hand_ins)]
+    command += [] if SANDBOX else ["--no-sandbox"]
+    grader = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while len(list(out.glob("submissions/*.json"))) < 2 and time.monotonic() < deadline:
+        assert grader.poll() is None, "the batch ended before it could be killed"
+        time.sleep(0.2)
+    kernels = psutil.Process(grader.pid).children(recursive=True)
+    grader.kill()
+    grader.wait()
+    assert kernels, "a kernel was grading when the batch was killed"
+    _, alive = psutil.wait_procs(kernels, timeout=30)
+    assert not alive, f"kernels outlived the killed batch: {alive}"
+
+    done = {p.stem: json.loads(p.read_text()) for p in out.glob("submissions/*.json")}
+    assert 2 <= len(done) < 5 and not (out / "grades.csv").exists()
+    log = io.StringIO()
+    records = grade_batch("00", [hand_ins], BatchOptions(out_dir=out, **GRADING), stream=log)
+    assert f"{len(done)} submission(s) already graded" in log.getvalue()
+    by_name = {record["submission"]: record for record in records}
+    assert sorted(by_name) == [f"student{index}" for index in range(5)]
+    for name, record in done.items():  # not regraded
+        assert by_name[name]["graded_at"] == record["graded_at"]
+    assert all(record["points"] == FULL_POINTS for record in records)
+    with (out / "grades.csv").open(newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == 5 * len(grading_corpus.EXERCISES)
+    assert {row["status"] for row in rows} == {"ok"}
 
 
 def test_without_bubblewrap_it_refuses_and_says_how_to_install_it_or_opt_out(tmp_path, monkeypatch):
@@ -91,8 +134,9 @@ def _constant_answers(solution: Path) -> str:
 
 
 class ReleasedAssignment:
-    """One chapter's assignment through the batch grader: the exercise as released earns
-    nothing, the solution everything, constant answers nothing."""
+    """One chapter's assignment through the batch grader, with feedback: the exercise as
+    released earns nothing, the solution everything (and passes every public case on the
+    way, which must not change its hidden results), constant answers nothing."""
 
     chapter = None
 
@@ -106,7 +150,7 @@ class ReleasedAssignment:
         records = grade_batch(
             chapter.number,
             [hand_ins],
-            BatchOptions(out_dir=tmp_path / "graded", workers=2, **ON_MERITS),
+            BatchOptions(out_dir=tmp_path / "graded", workers=2, feedback=True, **ON_MERITS),
             root=ROOT,
             stream=io.StringIO(),
         )
@@ -115,6 +159,8 @@ class ReleasedAssignment:
         assert released["points"] == 0
         assert {g["status"] for g in released["exercises"]} == {"not_attempted"}
         assert by_name["solution"]["points"] == by_name["solution"]["max_points"] > 0
+        for grade in by_name["solution"]["exercises"]:
+            assert re.match(r"\S+: (\d+)/\1 public cases passed", grade["public_output"]), grade
         constant = by_name["constant"]
         assert constant["points"] == 0
         for grade in constant["exercises"]:
