@@ -21,6 +21,7 @@ import io
 import itertools
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -83,15 +84,13 @@ def notebook_seconds(path: Path, repeats: int) -> float:
 
 def graded_class(assignment: str, hand_ins: Path, workers: int, timeout: float) -> tuple:
     """(wall seconds, records) of one batch into a fresh output folder."""
-    options = BatchOptions(
-        out_dir=Path(tempfile.mkdtemp(prefix="grader-bench-out-")),
-        workers=workers,
-        cell_timeout=timeout,
-        sandbox=Sandbox.available(),
-    )
-    started = time.perf_counter()
-    records = grade_batch(assignment, [hand_ins], options, stream=io.StringIO())
-    return time.perf_counter() - started, records
+    with tempfile.TemporaryDirectory(prefix="grader-bench-out-") as out:
+        options = BatchOptions(
+            out_dir=Path(out), workers=workers, cell_timeout=timeout, sandbox=Sandbox.available()
+        )
+        started = time.perf_counter()
+        records = grade_batch(assignment, [hand_ins], options, stream=io.StringIO())
+        return time.perf_counter() - started, records
 
 
 def main() -> None:
@@ -113,8 +112,8 @@ def main() -> None:
     walls: dict[int, list[float]] = {1: [], 2: []}
     correct: dict[int, list[float]] = {1: [], 2: []}
     outcome: Counter = Counter()
-    for _ in range(args.repeats):
-        for workers in (1, 2):
+    try:
+        for workers in [1, 2] * args.repeats:
             wall, records = graded_class(args.assignment, hand_ins, workers, args.timeout)
             walls[workers].append(wall)
             correct[workers] += [
@@ -124,6 +123,8 @@ def main() -> None:
             ]
             outcome = Counter(submission_status(r) for r in records)
             outcome["full points"] = sum(r["points"] == r["max_points"] for r in records)
+    finally:
+        shutil.rmtree(hand_ins)
 
     wall = {w: statistics.median(walls[w]) for w in walls}
     per_minute = {w: 60.0 * args.copies / wall[w] for w in wall}
