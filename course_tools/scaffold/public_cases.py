@@ -72,8 +72,9 @@ def _verify_like_dense(result, args) -> str | None:
 EXERCISES = (
     Exercise(
         id="cross_entropy",
-        hint="subtract each row's maximum logit before exponentiating: log-softmax is "
-        "z - max(z) - log(sum(exp(z - max(z)))), and it does not change the result.",
+        hint="np.exp overflows for large logits, but the softmax of a row does not change "
+        "when the same number is subtracted from all of its logits: which number keeps every "
+        "exponent at or below zero? Then work with log-probabilities, not probabilities.",
         public_cases=(
             Case(
                 "three classes, two examples",
@@ -92,9 +93,9 @@ EXERCISES = (
     ),
     Exercise(
         id="MyDense",
-        hint="in build(), create the kernel (input_dim, units) and then the bias (units,) with "
-        "self.add_weight, in that order, as keras.layers.Dense does; call() returns "
-        "inputs @ kernel + bias (keras.ops.matmul), and get_config() adds units.",
+        hint="weights belong in build(), where the size of the input's last axis is known; "
+        "the harness sets them in the order keras.layers.Dense creates them; get_config() "
+        "must hold everything __init__ needs to make the same layer again.",
         public_cases=(
             Case(
                 "2 units, 3 steps, against keras.layers.Dense",
@@ -111,9 +112,8 @@ EXERCISES = (
     ),
     Exercise(
         id="final_loss",
-        hint="compile with keras.optimizers.SGD(learning_rate) and loss='mse', fit for the "
-        "number of epochs and the batch size the exercise gives, and return the loss of the "
-        "last epoch as a float.",
+        hint="seed before you build the model, so that its first weights depend on the seed "
+        "only; fit() returns a History whose .history['loss'] holds one value per epoch.",
         public_cases=(
             # Bands: the solution's final losses over seeds 0-7 were 0.159-0.188 at a
             # learning rate of 0.01 and 0.036-0.070 at 0.3 (2-core x86-64 CPU), widened
