@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course_tools import notebooks
+from course_tools.build import sync
 from course_tools.exercises import make_exercise
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
@@ -124,14 +125,4 @@ def build_assignment(path: Path, check: bool = False) -> list[Path]:
     """
     if not is_assignment_folder(path):
         raise FileNotFoundError(f"{path} has no {SOLUTION} and {GRADING}: see `course new`")
-    expected = expected_release(AssignmentFolder(path))
-    drifted = [
-        target
-        for target, text in expected.items()
-        if not target.is_file() or target.read_text(encoding="utf-8") != text
-    ]
-    if not check:
-        for target in drifted:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(expected[target], encoding="utf-8")
-    return drifted
+    return sync(expected_release(AssignmentFolder(path)), check)

@@ -69,6 +69,23 @@ def expected_files(root: Path) -> dict[Path, str]:
     return expected
 
 
+def sync(expected: dict[Path, str], check: bool = False) -> list[Path]:
+    """Write each file of `expected` whose text differs from it; return those files.
+
+    With `check=True` nothing is written.
+    """
+    drifted = [
+        path
+        for path, text in expected.items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+    if not check:
+        for path in drifted:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(expected[path], encoding="utf-8")
+    return drifted
+
+
 def build(root: Path | None = None, check: bool = False) -> list[Path]:
     """Regenerate exercises and normalise notebooks; return the drifted files.
 
@@ -77,21 +94,11 @@ def build(root: Path | None = None, check: bool = False) -> list[Path]:
     """
     root = root or course_root()
     expected = expected_files(root)
-    drifted = [
-        path
-        for path, text in expected.items()
-        if not path.exists() or path.read_text(encoding="utf-8") != text
-    ]
     orphans = [p for p in sorted((root / "exercises").glob("*.ipynb")) if p not in expected]
-    drifted.extend(orphans)
     if not check:
-        for path in drifted:
-            if path in expected:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(expected[path], encoding="utf-8")
-            else:
-                path.unlink()
-    return drifted
+        for path in orphans:
+            path.unlink()
+    return sync(expected, check) + orphans
 
 
 def record(path: Path, cell_timeout: int = 300) -> None:
