@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import time
@@ -51,6 +52,19 @@ def seconds_per_step(model, x, y, steps: int, batch_size: int) -> float:
         x[: batch_size * steps], y[: batch_size * steps], batch_size=batch_size, epochs=1, verbose=0
     )
     return (time.perf_counter() - started) / steps
+
+
+def cpu_description() -> str:
+    """The CPU model, whether it has AVX-512, and the core count: a table's machine line."""
+    model = platform.processor() or "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    text = cpuinfo.read_text() if cpuinfo.exists() else ""
+    for line in text.splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    avx512 = "yes" if " avx512f" in text else "no"
+    return f"{model} (AVX-512: {avx512}), {os.cpu_count()} cores"
 
 
 def write_table(name: str, lines: list[str]) -> None:

@@ -15,6 +15,11 @@ Example:
 
 from __future__ import annotations
 
+import os
+import sys
+
+from course_lib import margins
+
 #: What `claim` prints before a claim that holds.
 HOLDS = "holds: "
 
@@ -30,6 +35,8 @@ def claim(statement: str, holds: bool) -> None:
     Raises:
         AssertionError: naming the claim that failed.
     """
+    if os.environ.get(margins.LOG_VARIABLE):
+        margins.record(statement, bool(holds), sys._getframe(1))
     if not bool(holds):
         raise AssertionError(f"claim does not hold: {statement}")
     print(f"{HOLDS}{statement}")

@@ -27,14 +27,11 @@ Example:
     >>> runs = launch_workers(2, tempfile.mkdtemp(), steps=3)
     >>> [run.index for run in runs], all(len(run.weights) == 4 for run in runs)
     ([0, 1], True)
-    >>> work_dir = tempfile.mkdtemp()
-    >>> try:
-    ...     launch_workers(2, work_dir, steps=6, crash_at=5, save_every=2)
-    ... except WorkerFailed as failure:
-    ...     print(failure.index)
-    1
-    >>> launch_workers(2, work_dir, steps=6)[0].resumed_from
-    4
+
+A crashed worker and the relaunch that resumes from the chief's checkpoint:
+`launch_workers(2, work_dir, steps=6, crash_at=5, save_every=2)` raises
+`WorkerFailed` (its `index` is 1), and `launch_workers(2, work_dir, steps=6)`
+then resumes from step 4 (tests/course_lib/test_multiworker.py runs both).
 """
 
 from __future__ import annotations

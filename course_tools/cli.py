@@ -12,6 +12,8 @@ Examples (from a clone of the repository):
     course record 00            re-execute and save a chapter with outputs
     course verify --seeds 3     re-run every chapter and solution under seed offsets
                                 1..3: claims must hold, compared outputs must not move
+    course verify --isa AVX2    the same with oneDNN's kernels capped at AVX2, as a
+                                CPU without AVX-512 runs them
     course doctor               what is installed, and what to fix
     course grade --assignment 00 --out graded -j 2 hand-ins/
                                 grade submitted notebooks into graded/grades.csv
@@ -32,6 +34,7 @@ from course_tools import build as build_module
 from course_tools import notebooks
 from course_tools.assignments import RELEASE, SOLUTION, build_assignment, new_assignment
 from course_tools.chapters import Chapter, ChapterNotFound, chapters, course_root, find_chapter
+from course_tools.grading.kernel import CELL_TIMEOUT_SECONDS, SETUP_TIMEOUT_SECONDS
 
 PARTS = ("notebook", "solution", "exercise")
 
@@ -159,7 +162,13 @@ def command_verify(args: argparse.Namespace) -> int:
     for offset in range(1, args.seeds + 1):
         for path in paths:
             started = time.perf_counter()
-            report = verify_notebook(path, offset, onednn=args.onednn, cell_timeout=args.timeout)
+            report = verify_notebook(
+                path,
+                offset,
+                onednn=args.onednn or bool(args.isa),
+                cell_timeout=args.timeout,
+                isa=args.isa,
+            )
             print(f"{report.summary()} [{time.perf_counter() - started:.0f} s]", flush=True)
             for problem in report.problems:
                 print(f"    {problem}")
@@ -249,6 +258,7 @@ def command_grade(args: argparse.Namespace) -> int:
         out_dir=Path(args.out),
         workers=args.jobs,
         cell_timeout=args.timeout,
+        setup_timeout=args.setup_timeout,
         submission_timeout=args.submission_timeout,
         memory_mb=args.memory_mb,
         force=args.force,
@@ -311,6 +321,12 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--onednn", action="store_true", help="also switch TensorFlow's oneDNN kernels on"
     )
+    verify.add_argument(
+        "--isa",
+        metavar="ISA",
+        help="cap oneDNN's kernels at this instruction set, e.g. AVX2 (implies --onednn): "
+        "an AVX-512 machine then runs them as an AVX2-only CPU does",
+    )
     verify.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     verify.set_defaults(handler=command_verify)
 
@@ -326,7 +342,18 @@ def parser() -> argparse.ArgumentParser:
         "--out", required=True, help="folder for grades.csv, gradebook.csv and per-file JSON"
     )
     grade.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at once")
-    grade.add_argument("--timeout", type=float, default=60.0, help="seconds per cell")
+    grade.add_argument(
+        "--timeout",
+        type=float,
+        default=CELL_TIMEOUT_SECONDS,
+        help="seconds per answer cell and per call on a hidden case",
+    )
+    grade.add_argument(
+        "--setup-timeout",
+        type=float,
+        default=SETUP_TIMEOUT_SECONDS,
+        help="seconds per instructor cell (set-up imports, data, helpers)",
+    )
     grade.add_argument(
         "--submission-timeout", type=float, default=600.0, help="wall-clock seconds per submission"
     )

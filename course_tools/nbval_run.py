@@ -3,8 +3,9 @@
 A pytest plugin (`-p course_tools.nbval_run`; the repository's `conftest.py`
 loads it). nbval runs every chapter and solution once, and that run is also the
 seed-offset check of `course verify`: the kernel starts under seed offset 1
-with TensorFlow's oneDNN kernels on, while notebooks are recorded at offset 0
-with oneDNN off. So in one run:
+with TensorFlow's oneDNN kernels on and capped at AVX2 (so an AVX-512 machine
+computes what an AVX2-only one does, and both validate the same numbers), while
+notebooks are recorded at offset 0 with oneDNN off. So in one run:
 
 * every claim must hold under other seeds and another summation order;
 * every compared output must equal the recording: it cannot depend on the seed,
@@ -13,8 +14,8 @@ with oneDNN off. So in one run:
   recording, so that a deterministic output cannot hide behind the tag.
 
 Example:
-    >>> OFFSET_RUN_ENV["COURSE_SEED"], OFFSET_RUN_ENV["TF_ENABLE_ONEDNN_OPTS"]
-    ('1', '1')
+    >>> sorted(OFFSET_RUN_ENV.items())
+    [('COURSE_SEED', '1'), ('ONEDNN_MAX_CPU_ISA', 'AVX2'), ('TF_ENABLE_ONEDNN_OPTS', '1')]
 """
 
 from __future__ import annotations
@@ -23,11 +24,10 @@ import os
 
 import nbval.plugin
 
-from course_lib.environment import SEED_OFFSET_VARIABLE
 from course_tools import notebooks, verify
 
 #: The kernel environment of nbval's runs: the seed-offset check's.
-OFFSET_RUN_ENV = {SEED_OFFSET_VARIABLE: "1", "TF_ENABLE_ONEDNN_OPTS": "1"}
+OFFSET_RUN_ENV = verify.run_environment(1, onednn=True, isa="AVX2")
 
 _start_kernel = nbval.plugin.IPyNbFile.setup
 _run_cell = nbval.plugin.IPyNbCell.runtest

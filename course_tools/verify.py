@@ -44,6 +44,22 @@ SANITIZE_FILE = Path(__file__).with_name("nbval_sanitize.cfg")
 #: What nbval leaves out of a comparison (its defaults, with images).
 NOT_COMPARED = {"metadata", "traceback", "execution_count", "image/png", "image/jpeg"}
 RAISES_TAG = "raises-exception"
+#: oneDNN's cap on the instruction set its kernels may use (`AVX2`, `AVX512_CORE`, ...):
+#: on an AVX-512 machine, `AVX2` runs oneDNN's kernels as an AVX2-only CPU would.
+ISA_VARIABLE = "ONEDNN_MAX_CPU_ISA"
+
+
+def run_environment(offset: int, onednn: bool = False, isa: str | None = None) -> dict[str, str]:
+    """The kernel environment of a run under seed offset `offset`.
+
+    Example:
+        >>> run_environment(2, onednn=True, isa="AVX2")["ONEDNN_MAX_CPU_ISA"]
+        'AVX2'
+    """
+    env = {SEED_OFFSET_VARIABLE: str(offset), "TF_ENABLE_ONEDNN_OPTS": "1" if onednn else "0"}
+    if isa:
+        env[ISA_VARIABLE] = isa
+    return env
 
 
 def sanitize_rules() -> list[tuple[re.Pattern, str]]:
@@ -97,6 +113,7 @@ class Report:
     path: Path
     offset: int
     onednn: bool
+    isa: str | None = None
     code_cells: int = 0
     compared_cells: int = 0
     problems: list[str] = field(default_factory=list)
@@ -108,6 +125,7 @@ class Report:
     def summary(self) -> str:
         share = self.compared_cells / self.code_cells if self.code_cells else 0.0
         kernels = ", oneDNN on" if self.onednn else ""
+        kernels += f", {ISA_VARIABLE}={self.isa}" if self.isa else ""
         verdict = "ok" if self.ok else f"{len(self.problems)} problem(s)"
         return (
             f"{self.path.name} (seed offset {self.offset}{kernels}): {verdict}; "
@@ -177,7 +195,7 @@ def compare_runs(
 
 
 def verify_notebook(
-    path: Path, offset: int, onednn: bool = False, cell_timeout: int = 300
+    path: Path, offset: int, onednn: bool = False, cell_timeout: int = 300, isa: str | None = None
 ) -> Report:
     """Run the recorded notebook at `path` under seed offset `offset` and compare.
 
@@ -187,11 +205,14 @@ def verify_notebook(
         onednn: also switch TensorFlow's oneDNN kernels on (`TF_ENABLE_ONEDNN_OPTS=1`),
             which changes the order of floating-point sums.
         cell_timeout: seconds a cell may take.
+        isa: cap oneDNN's kernels at this instruction set (`AVX2`), as a CPU without
+            AVX-512 runs them; only with `onednn`.
     """
     recorded = notebooks.read(path)
-    env = {SEED_OFFSET_VARIABLE: str(offset), "TF_ENABLE_ONEDNN_OPTS": "1" if onednn else "0"}
+    env = run_environment(offset, onednn, isa)
     with tempfile.TemporaryDirectory(prefix="course-verify-") as scratch:
         rerun = notebooks.execute(
             recorded, Path(scratch), cell_timeout=cell_timeout, allow_errors=True, env=env
         )
-    return compare_runs(recorded, rerun, Report(path=path, offset=offset, onednn=onednn))
+    report = Report(path=path, offset=offset, onednn=onednn, isa=isa)
+    return compare_runs(recorded, rerun, report)

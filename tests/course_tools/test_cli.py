@@ -120,3 +120,19 @@ def test_doctor_says_grading_refuses_without_bubblewrap(monkeypatch):
     status, fix = next(v for k, v in rows.items() if k.startswith("bubblewrap"))
     assert status == "warn" and "apt-get install bubblewrap" in fix
     assert any("refuses to run without --no-sandbox" in what for what in rows)
+
+
+def test_verify_isa_caps_onednn_and_switches_it_on(tmp_path, monkeypatch, capsys):
+    import course_tools.verify as verify
+
+    calls = []
+
+    def fake_verify(path, offset, onednn=False, cell_timeout=300, isa=None):
+        calls.append((path.name, offset, onednn, isa))
+        return verify.Report(path=path, offset=offset, onednn=onednn, isa=isa)
+
+    monkeypatch.setattr(verify, "verify_notebook", fake_verify)
+    monkeypatch.setenv("COURSE_ROOT", str(_tiny_course(tmp_path / "course")))
+    assert main(["verify", "99", "--isa", "AVX2"]) == 0
+    assert calls == [("99_tiny.ipynb", 1, True, "AVX2")]
+    assert "oneDNN on, ONEDNN_MAX_CPU_ISA=AVX2): ok" in capsys.readouterr().out
