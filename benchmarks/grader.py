@@ -1,6 +1,8 @@
 """Grader throughput at class scale, run on demand (not part of the test suite).
 
     python benchmarks/grader.py [--copies 100] [--assignment 00] [--timeout 20] [--repeats 1]
+    python benchmarks/grader.py --corpus              # only the corpus check below
+    python benchmarks/grader.py --constant-answers    # only the constant-answer check below
 
 Grades a class of `--copies` hand-ins of one chapter with `-j 1` and `-j 2`,
 alternating the two (`--repeats` pairs): 80 % copies of the solution, 10 %
@@ -12,6 +14,19 @@ included (what an instructor waits for) and without, the median time per
 correct submission, and how the batch graded the class; compares the time
 per submission with the time the solution takes to run top to bottom with
 nbclient. Writes `benchmarks/results/grader.md`.
+
+It first grades every case of the test corpus (`tests/grading_corpus.py`)
+once and checks each one's exact grade: the test suite keeps one hostile case
+per kind of attack, and the others (a second endless loop, SIGKILL of its own
+kernel, `sys.exit`, endless recursion, 50 MB of output, patched comparisons,
+reading the solutions by path, ...) are checked here. A mismatch stops the
+benchmark with exit status 1.
+
+`--constant-answers` grades, for every chapter, its solution with each answer
+replaced by `return 0.123` (it runs, and is wrong), and checks that it earns
+nothing: run in a kernel, a Keras object whose methods return a constant
+breaks its model or its training. The test suite scores the constant against
+each chapter's reference without a kernel.
 """
 
 from __future__ import annotations
@@ -21,6 +36,7 @@ import io
 import itertools
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -31,13 +47,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from course_tools import notebooks
-from course_tools.chapters import find_chapter
+from course_tools import exercises, notebooks
+from course_tools.chapters import chapters, find_chapter
 from course_tools.grading.batch import BatchOptions, grade_batch
 from course_tools.grading.exports import submission_status
 from course_tools.grading.grader import load_assignment, reference_results
 from course_tools.grading.kernel import Limits, Sandbox
-from tests.grading_corpus import CASES
+from tests.grading_corpus import CASES, grade_corpus, mismatches
 
 RESULTS = Path(__file__).parent / "results" / "grader.md"
 WRONG = ("wrong", "partly_right", "blank")
@@ -71,6 +87,59 @@ def class_of(copies: int, folder: Path) -> Counter:
     return kinds
 
 
+def check_corpus(timeout: float) -> list[str]:
+    """Grade every case of the test corpus once; what was not graded as expected."""
+    sandbox = Sandbox.available()
+    with tempfile.TemporaryDirectory(prefix="grader-corpus-") as scratch:
+        hand_ins = Path(scratch) / "hand-ins"
+        hand_ins.mkdir()
+        options = BatchOptions(
+            out_dir=Path(scratch) / "graded", workers=2, cell_timeout=timeout, sandbox=sandbox
+        )
+        graded = grade_corpus(CASES, hand_ins, options)
+    problems = mismatches(graded, CASES, sandbox)
+    if graded.connections:
+        problems.append(f"{graded.connections} connection(s) reached the loopback listener")
+    return problems
+
+
+def constant_answers(solution: Path) -> str:
+    """The solution with every answer replaced by `return 0.123`: runs, and is wrong."""
+    notebook = notebooks.read(solution)
+    for cell in notebook.cells:
+        if exercises.exercise_id(cell):
+            cell.source = re.sub(
+                r"( *)### BEGIN SOLUTION\n.*?### END SOLUTION\n?",
+                r"\1return 0.123\n",
+                cell.source,
+                flags=re.S,
+            )
+    return notebooks.dumps(notebook)
+
+
+def check_constant_answers() -> list[str]:
+    """Every chapter's constant answers, graded; the exercises where they earned anything.
+
+    With the default time limits: these are graded on their merits (a callback that never
+    stops training runs its every epoch).
+    """
+    problems = []
+    for chapter in [c for c in chapters() if c.exercise]:
+        with tempfile.TemporaryDirectory(prefix="grader-constant-") as scratch:
+            hand_ins = Path(scratch) / "hand-ins"
+            hand_ins.mkdir()
+            (hand_ins / "constant.ipynb").write_text(constant_answers(chapter.solution))
+            options = BatchOptions(out_dir=Path(scratch) / "graded", sandbox=Sandbox.available())
+            (record,) = grade_batch(chapter.number, [hand_ins], options, stream=io.StringIO())
+        for grade in record["exercises"]:
+            # A Keras object whose methods return 0.123 breaks the model it is used in.
+            allowed = {"wrong", "error"} if grade["exercise"][0].isupper() else {"wrong"}
+            if grade["points"] or grade["status"] not in allowed:
+                problems.append(f"{chapter.number} {grade['exercise']}: {grade}")
+        print(f"chapter {chapter.number}: constant answers graded", flush=True)
+    return problems
+
+
 def notebook_seconds(path: Path, repeats: int) -> float:
     """Median time to execute a notebook top to bottom in a fresh kernel."""
     timings = []
@@ -99,7 +168,32 @@ def main() -> None:
     parser.add_argument("--assignment", default="00")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per cell")
     parser.add_argument("--repeats", type=int, default=1, help="pairs of -j 1 / -j 2 batches")
+    parser.add_argument(
+        "--corpus", action="store_true", help="only check the test corpus's grades, then stop"
+    )
+    parser.add_argument(
+        "--constant-answers",
+        action="store_true",
+        help="only check that every chapter's constant answers earn nothing, then stop",
+    )
     args = parser.parse_args()
+
+    if args.constant_answers:
+        problems = check_constant_answers()
+        if problems:
+            sys.exit("constant answers earned points or ended oddly:\n" + "\n".join(problems))
+        print("Every chapter's constant answers earned nothing.")
+        return
+
+    problems = check_corpus(args.timeout)
+    corpus = f"all {len(CASES)} cases of the test corpus graded exactly as expected"
+    if not Sandbox.available():
+        corpus += " (those that need bubblewrap skipped)"
+    if problems:
+        sys.exit("test corpus graded otherwise than expected:\n" + "\n".join(problems))
+    print(corpus[0].upper() + corpus[1:] + ".")
+    if args.corpus:
+        return
 
     chapter = find_chapter(args.assignment)
     started = time.perf_counter()
@@ -142,7 +236,7 @@ def main() -> None:
             "",
             f"The class: {kinds['correct']} copies of the solution, {kinds['wrong']} wrong "
             f"({', '.join(WRONG)}), {kinds['hostile']} hostile ({', '.join(HOSTILE)}).",
-            f"Graded as: {graded}.",
+            f"Graded as: {graded}. Before the batches, {corpus}.",
             "",
             "| measure | -j 1 | -j 2 |",
             "|---|---|---|",

@@ -3,21 +3,33 @@
 Every submission starts from the solution notebook (all answers right) and
 changes what the case is about, so the other exercises show that one bad
 answer costs nothing else.
+
+Each submission costs a kernel that imports TensorFlow, so the test suite
+grades `SUITE_CASES`: the plain cases and one hostile case per kind of attack
+(time, a dead kernel, memory, tampering with the probes' results, tampering
+with the kernel, reading the solutions, writing the output folder, the
+network). `benchmarks/grader.py --corpus` grades every case in `CASES` and
+checks each one's grade (`grade_corpus`, `mismatches`).
 """
 
 from __future__ import annotations
 
 import copy
+import io
 import json
+import socket
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from course_tools import exercises, notebooks
-from course_tools.grading.grader import load_assignment
+from course_tools.grading.batch import BatchOptions, grade_batch
+from course_tools.grading.grader import grading_path, load_assignment
 from tests.helpers import ROOT
 
 SOLUTION = ROOT / "solutions" / "00_training_loop.ipynb"
@@ -32,6 +44,8 @@ class Case:
     write: Callable[[Path, dict], None]  # (path, context) -> None
     expected: dict[str, tuple[str, float]]  # exercise -> (status, points)
     needs_sandbox: bool = False
+    #: False: graded by `benchmarks/grader.py` only; a case of the same kind is in the suite.
+    in_suite: bool = True
 
 
 def expect(default: tuple[str, float] | None = None, **overrides) -> dict:
@@ -124,6 +138,7 @@ CASES = [
             + "    return np.stack([x ** k for k in range(min(degree, 4) + 1)], axis=1)\n"
         ),
         expect(polynomial_features=("wrong", 0.67)),
+        in_suite=False,
     ),
     Case(
         "malformed_json",
@@ -135,17 +150,19 @@ CASES = [
         lambda path, context: path.write_text('{"cells": 3}'),
         expect(("malformed", 0.0)),
     ),
-    Case("metadata_stripped", transformed(strip_metadata), expect()),
+    Case("metadata_stripped", transformed(strip_metadata), expect(), in_suite=False),
     Case("colab_ids_and_metadata", transformed(colab_style), expect()),
     Case(
         "loop_at_top_level",
         solution_with(polynomial_features="while True:\n    pass\n"),
         expect(polynomial_features=("timeout", 0.0)),
+        in_suite=False,
     ),
     Case(
         "loop_in_function",
         solution_with(polynomial_features=POLY + "    while True:\n        pass\n"),
         expect(polynomial_features=("timeout", 0.0)),
+        in_suite=False,
     ),
     Case(
         "ignores_interrupt",
@@ -170,6 +187,7 @@ CASES = [
             )
         ),
         expect(polynomial_features=("kernel_died", 0.0)),
+        in_suite=False,
     ),
     Case(
         "memory_bomb",
@@ -190,11 +208,13 @@ CASES = [
             )
         ),
         expect(polynomial_features=("error", 0.0)),
+        in_suite=False,
     ),
     Case(
         "deep_recursion",
         solution_with(polynomial_features=POLY + "    return polynomial_features(x, degree + 1)\n"),
         expect(polynomial_features=("error", 0.0)),
+        in_suite=False,
     ),
     Case(
         "enormous_output",
@@ -205,6 +225,7 @@ CASES = [
             )
         ),
         expect(),
+        in_suite=False,
     ),
     Case(
         "allclose_patched",
@@ -217,6 +238,7 @@ CASES = [
             )
         ),
         expect(standardize=("wrong", 0.0)),
+        in_suite=False,
     ),
     Case(
         "always_equal_object",
@@ -227,6 +249,7 @@ CASES = [
             )
         ),
         expect(polynomial_features=("wrong", 0.0)),
+        in_suite=False,
     ),
     Case(
         "check_patched",
@@ -262,6 +285,7 @@ CASES = [
             )
         ),
         expect(polynomial_features=("error", 0.0)),
+        in_suite=False,
     ),
     Case(
         "reads_solutions",
@@ -277,6 +301,7 @@ CASES = [
         ),
         expect(standardize=("error", 0.0)),
         needs_sandbox=True,
+        in_suite=False,
     ),
     Case(
         # Without a sandbox this submission scored every exercise: it finds the
@@ -327,3 +352,84 @@ CASES = [
         needs_sandbox=True,
     ),
 ]
+SUITE_CASES = [case for case in CASES if case.in_suite]
+
+
+class Listener:
+    """A TCP server on loopback that counts connections (none may arrive)."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.server.close()
+
+
+@dataclass(frozen=True)
+class GradedCorpus:
+    """One batch of corpus cases: each record by case name, the batch's log, connections seen."""
+
+    records: dict[str, dict[str, Any]]
+    out: Path
+    log: str
+    connections: int
+
+
+def grade_corpus(cases: list[Case], hand_ins: Path, options: BatchOptions) -> GradedCorpus:
+    """Write `cases` into `hand_ins` and grade them as chapter 00, a listener on loopback."""
+    (options.out_dir / "submissions").mkdir(parents=True, exist_ok=True)
+    listener = Listener()
+    context = {
+        "solution": SOLUTION,
+        "probes": grading_path(ROOT, "00_training_loop"),
+        "out": options.out_dir,
+        "port": listener.port,
+    }
+    for case in cases:
+        case.write(hand_ins / f"{case.name}.ipynb", context)
+    log = io.StringIO()
+    try:
+        records = grade_batch("00", [hand_ins], options, root=ROOT, stream=log)
+    finally:
+        listener.close()
+    return GradedCorpus(
+        {record["submission"]: record for record in records},
+        options.out_dir,
+        log.getvalue(),
+        listener.connections,
+    )
+
+
+def graded_as(record: dict[str, Any]) -> dict[str, tuple[str, float]]:
+    """A submission's (status, points) per exercise, as `Case.expected` has them."""
+    return {grade["exercise"]: (grade["status"], grade["points"]) for grade in record["exercises"]}
+
+
+def mismatches(graded: GradedCorpus, cases: list[Case], sandbox: bool) -> list[str]:
+    """The cases not graded exactly as expected (those that need a sandbox only with one)."""
+    found = []
+    for case in cases:
+        if case.needs_sandbox and not sandbox:
+            continue
+        record = graded.records.get(case.name)
+        got = graded_as(record) if record else "not graded"
+        if got != case.expected:
+            found.append(f"{case.name}: expected {case.expected}, got {got}")
+    return found

@@ -44,7 +44,13 @@ from course_tools.grading.grader import (
     load_assignment,
     reference_results,
 )
-from course_tools.grading.kernel import Limits, Sandbox, kernel_package_dirs
+from course_tools.grading.kernel import (
+    CELL_TIMEOUT_SECONDS,
+    SETUP_TIMEOUT_SECONDS,
+    Limits,
+    Sandbox,
+    kernel_package_dirs,
+)
 from course_tools.grading.report import class_report_html
 
 CSV_COLUMNS = ("submission", "exercise", "points", "max_points", "status", "message")
@@ -71,9 +77,14 @@ class SandboxUnavailable(GraderError):
 
 @dataclass(frozen=True)
 class BatchOptions:
+    """How a batch runs; the time limits are those of `course_tools.grading.kernel.Limits`."""
+
     out_dir: Path
     workers: int = 1
-    cell_timeout: float = 60.0
+    #: Seconds per cell of student code (answer, check, one probe).
+    cell_timeout: float = CELL_TIMEOUT_SECONDS
+    #: Seconds per instructor cell (set-up, data, helpers).
+    setup_timeout: float = SETUP_TIMEOUT_SECONDS
     submission_timeout: float = 600.0
     memory_mb: int = 4096
     force: bool = False
@@ -274,7 +285,11 @@ def grade_batch(
     submissions = collect_submissions(paths)
     names = submission_names(submissions)
     results_dir = options.out_dir / "submissions"
-    limits = Limits(cell_timeout=options.cell_timeout, memory_mb=options.memory_mb)
+    limits = Limits(
+        cell_timeout=options.cell_timeout,
+        setup_timeout=options.setup_timeout,
+        memory_mb=options.memory_mb,
+    )
     sandbox = sandbox_for(assignment, options.out_dir, submissions) if options.sandbox else None
     if sandbox is None:
         stream.write(NO_SANDBOX_WARNING + "\n")

@@ -27,6 +27,15 @@ band those runs span, widened by `margin`
 grader's message (which may quote a hidden input and the expected value) only
 for the exercises in `REVEAL`.
 
+Instructor cells (set-up, data, helpers) run under their own time limit,
+`Limits.setup_timeout`. One that fails or times out is named in what it
+causes: in the reference run it stops the batch (`GraderError`); in a
+student's run, the exercises below it that then could not run (error,
+timeout or a dead kernel) say which cell failed and why
+(`blame_instructor_cell`). Answers that still run keep their points, also when
+the failing cell is a plot or demo that calls one of the student's broken
+answers: that answer is graded on its own probes, and nothing else is wiped.
+
 Every outcome is a `course_lib.checks.status.Status`.
 """
 
@@ -50,7 +59,13 @@ from course_tools.assignments import AssignmentFolder, build_assignment, is_assi
 from course_tools.chapters import find_chapter
 from course_tools.exercises import exercise_ids
 from course_tools.grading.kernel import CellResult, GradingKernel, Limits, Sandbox
-from course_tools.grading.submission import GradingPlan, MalformedSubmission, plan, read_submission
+from course_tools.grading.submission import (
+    GradingPlan,
+    MalformedSubmission,
+    PlannedCell,
+    plan,
+    read_submission,
+)
 
 MAX_RESTARTS = 3
 MAX_RESULTS_BYTES = 32 * 2**20
@@ -210,6 +225,39 @@ def _assignment(
     )
 
 
+@dataclass(frozen=True)
+class InstructorFailure:
+    """An instructor cell (set-up, data, helpers) that did not run to its end."""
+
+    position: int  # among the release's code cells, from 1
+    first_line: str
+    status: Status  # ERROR, TIMEOUT or KERNEL_DIED
+    reason: str  # e.g. "timed out after 120 s"
+
+    @classmethod
+    def of(cls, cell: PlannedCell, result: CellResult, seconds: float) -> InstructorFailure:
+        """The failure of `cell`, which ended as `result` under a limit of `seconds`."""
+        if result.status == Status.TIMEOUT:
+            reason = f"timed out after {round(seconds, 1):g} s"
+        elif result.status == Status.ERROR:
+            reason = f"raised {result.ename}: {result.message}"[:300]
+        else:
+            reason = "killed the kernel"
+        lines = [line.strip() for line in cell.source.splitlines() if line.strip()]
+        first = lines[0] if lines else ""
+        first = first if len(first) <= 60 else first[:57] + "..."
+        return cls(cell.position, first, result.status, reason)
+
+    def describe(self) -> str:
+        """Which cell and why, e.g. "the release's cell 2 ('import keras') timed out after 120 s".
+
+        Example:
+            >>> InstructorFailure(2, "import keras", Status.ERROR, "raised OSError: x").describe()
+            "the release's cell 2 ('import keras') raised OSError: x"
+        """
+        return f"the release's cell {self.position} ({self.first_line!r}) {self.reason}"
+
+
 @dataclass
 class RawOutcome:
     """What the kernel reported for one exercise, before comparison."""
@@ -218,6 +266,16 @@ class RawOutcome:
     message: str = ""
     results: list[dict] | None = None
     public_output: str | None = None
+    #: The first instructor cell above the answer cell that failed; None when all ran.
+    after_failure: InstructorFailure | None = None
+
+
+@dataclass
+class PlanRun:
+    """A plan's raw outcome per exercise, and the instructor cells that failed on the way."""
+
+    outcomes: dict[str, RawOutcome]
+    failures: list[InstructorFailure] = field(default_factory=list)
 
 
 def _probe_code(exercise: str, inputs: Path, results: Path, harness: str | None) -> str:
@@ -271,7 +329,7 @@ class _Session:
 
     def __init__(self, work_dir: Path, limits: Limits, sandbox: Sandbox | None, stop_at: float):
         self.work_dir, self.limits, self.sandbox, self.stop_at = work_dir, limits, sandbox, stop_at
-        self.replay: list[str] = []
+        self.replay: list[tuple[str, float | None]] = []  # (source, timeout)
         self.restarts = 0
         self.kernel: GradingKernel | None = None
 
@@ -287,10 +345,11 @@ class _Session:
     def out_of_time(self) -> bool:
         return time.monotonic() >= self.stop_at
 
-    def run(self, source: str, keep: bool = True) -> CellResult:
-        result = self.kernel.run(source)
+    def run(self, source: str, keep: bool = True, timeout: float | None = None) -> CellResult:
+        """Run a cell (`timeout` defaults to the cell limit); `keep` it for a replay if it ran."""
+        result = self.kernel.run(source, timeout)
         if result.status == Status.OK and keep:
-            self.replay.append(source)
+            self.replay.append((source, timeout))
         if not self.kernel.alive():
             self._restart()
         return result
@@ -303,8 +362,8 @@ class _Session:
         self.restarts += 1
         kernel = GradingKernel(self.work_dir, self.limits, self.sandbox, self.stop_at)
         kernel.start()
-        for source in self.replay:
-            kernel.run(source)
+        for source, timeout in self.replay:
+            kernel.run(source, timeout)
         self.kernel = kernel if kernel.alive() else None
 
     @property
@@ -319,14 +378,18 @@ def run_plan(
     sandbox: Sandbox | None,
     wall_seconds: float,
     probes: dict[str, list[tuple]] | None = None,
-) -> dict[str, RawOutcome]:
+) -> PlanRun:
     """Run the planned cells, then every exercise's probes; report raw outcomes.
 
     `probes` defaults to the assignment's; the reference passes its own. The
     output of planned check cells becomes each outcome's `public_output`.
+    Instructor cells run under `limits.setup_timeout`; those that fail are
+    listed, and each outcome notes the first one above its answer cell.
     """
     probes = assignment.probes if probes is None else probes
     public: dict[str, str] = {}
+    failures: list[InstructorFailure] = []
+    above: dict[str, InstructorFailure] = {}
     outcomes = {
         exercise: RawOutcome(Status.MISSING_ANSWER, "no answer cell found in the submission")
         for exercise in grading_plan.missing
@@ -340,9 +403,15 @@ def run_plan(
             for cell in grading_plan.cells:
                 if not session.usable:
                     break
+                if cell.is_instructor_cell:
+                    failure = _run_instructor_cell(session, cell, limits.setup_timeout)
+                    failures += [failure] if failure else []
+                    continue
                 result = session.run(cell.source, keep=cell.checks is None)
                 if cell.checks:
                     public[cell.checks] = _public_output(result)
+                if cell.exercise and failures:
+                    above[cell.exercise] = failures[0]
                 if cell.exercise:
                     outcome = _answer_outcome(result)
                     if outcome is not None:
@@ -369,7 +438,20 @@ def run_plan(
     for exercise, printed in public.items():
         if exercise in outcomes:
             outcomes[exercise].public_output = printed
-    return outcomes
+    for exercise, failure in above.items():
+        outcomes[exercise].after_failure = failure
+    return PlanRun(outcomes, failures)
+
+
+def _run_instructor_cell(
+    session: _Session, cell: PlannedCell, timeout: float
+) -> InstructorFailure | None:
+    """Run a set-up, data or helper cell under its own limit; its failure, if it failed."""
+    started = time.monotonic()
+    result = session.run(cell.source, timeout=timeout)
+    if result.status == Status.OK:
+        return None
+    return InstructorFailure.of(cell, result, min(timeout, session.stop_at - started))
 
 
 def _run_probes(
@@ -465,8 +547,42 @@ def score(
     return ExerciseGrade(exercise, points, max_points, status, message[:500], passed, total)
 
 
+#: Grades that say an answer could not run, rather than judging what it returned.
+_NOT_RUN = frozenset({Status.ERROR, Status.TIMEOUT, Status.KERNEL_DIED})
+
+
+def blame_instructor_cell(grade: ExerciseGrade, failure: InstructorFailure | None) -> ExerciseGrade:
+    """The grade, naming the failed instructor cell above the answer when the answer did not run.
+
+    A grade that judges what the answer returned (ok, wrong) or says it was
+    never attempted stands as it is, points included: a set-up cell that
+    failed does not cost a student the answers that ran anyway. An answer that
+    could not run (error, timeout, a dead kernel) is reported with the cell
+    that failed first, which is what the student or the instructor has to
+    fix: status `timeout` when that cell timed out, `error` otherwise, with
+    the answer's own message after it.
+
+    Example:
+        >>> failure = InstructorFailure(2, "import keras", Status.TIMEOUT, "timed out after 1 s")
+        >>> grade = ExerciseGrade("f", 0.0, 2, Status.ERROR, "raised NameError")
+        >>> blamed = blame_instructor_cell(grade, failure)
+        >>> print(blamed.status, blamed.message)
+        timeout the release's cell 2 ('import keras') timed out after 1 s, above this answer
+        (then: raised NameError)
+    """
+    if failure is None or grade.status not in _NOT_RUN:
+        return grade
+    status = Status.TIMEOUT if failure.status == Status.TIMEOUT else Status.ERROR
+    message = f"{failure.describe()}, above this answer (then: {grade.message})"
+    return replace(grade, status=status, message=message[:500])
+
+
 def reference_results(assignment: Assignment, limits: Limits) -> dict[str, list[Any]]:
-    """Expected values: the solution notebook's answers run on the probes (trusted, no sandbox)."""
+    """Expected values: the solution notebook's answers run on the probes (trusted, no sandbox).
+
+    Raises:
+        GraderError: an instructor cell failed, or the solution fails its own probes.
+    """
     own_plan = plan(assignment.release, assignment.solution)
     probes = {
         exercise: (
@@ -476,9 +592,16 @@ def reference_results(assignment: Assignment, limits: Limits) -> dict[str, list[
         )
         for exercise, inputs in assignment.probes.items()
     }
-    outcomes = run_plan(own_plan, assignment, limits, None, REFERENCE_WALL_SECONDS, probes)
+    run = run_plan(own_plan, assignment, limits, None, REFERENCE_WALL_SECONDS, probes)
+    if run.failures:
+        failure = run.failures[0]
+        hint = " (a slow machine may need a longer --setup-timeout)"
+        raise GraderError(
+            f"{failure.describe()} in the reference run"
+            + (hint if failure.status == Status.TIMEOUT else "")
+        )
     references = {}
-    for exercise, outcome in outcomes.items():
+    for exercise, outcome in run.outcomes.items():
         bad = [item for item in outcome.results or [] if "value" not in item]
         if outcome.status != Status.OK or bad:
             raise GraderError(
@@ -520,16 +643,19 @@ def grade_submission(
             for exercise in assignment.exercises
         ]
     grading_plan = plan(assignment.release, student, checks=public_cases)
-    outcomes = run_plan(grading_plan, assignment, limits, sandbox, wall_seconds)
+    outcomes = run_plan(grading_plan, assignment, limits, sandbox, wall_seconds).outcomes
     return [
         replace(
-            score(
-                exercise,
-                outcomes[exercise],
-                references[exercise],
-                assignment.points[exercise],
-                assignment.tolerance[exercise],
-                assignment.bands.get(exercise),
+            blame_instructor_cell(
+                score(
+                    exercise,
+                    outcomes[exercise],
+                    references[exercise],
+                    assignment.points[exercise],
+                    assignment.tolerance[exercise],
+                    assignment.bands.get(exercise),
+                ),
+                outcomes[exercise].after_failure,
             ),
             public_output=outcomes[exercise].public_output,
         )

@@ -9,7 +9,10 @@ capabilities and only the paths the grader chooses visible. The grader talks
 to it over Unix sockets (`ipc` transport), so it needs no network either.
 
 A cell that runs past its timeout is interrupted; a kernel that does not
-answer the interrupt is killed with its whole process tree.
+answer the interrupt is killed with its whole process tree. Instructor cells
+(set-up, data, helpers) get a longer limit than the student's answers
+(`Limits.setup_timeout`): importing TensorFlow alone takes 10-30 s on a slow,
+loaded laptop, while an endless loop in an answer should cost little.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ from course_tools.notebooks import kernel_environment
 
 INTERRUPT_GRACE_SECONDS = 5.0
 START_TIMEOUT_SECONDS = 60.0
+#: Default seconds for a student's answer cell, a check cell, or one call on a probe.
+CELL_TIMEOUT_SECONDS = 60.0
+#: Default seconds for an instructor cell (set-up, data, helpers).
+SETUP_TIMEOUT_SECONDS = 120.0
 #: A cell's printed output kept in its `CellResult`; the rest is dropped.
 MAX_OUTPUT_CHARS = 20_000
 
@@ -49,7 +56,23 @@ class CellResult:
 
 @dataclass(frozen=True)
 class Limits:
-    cell_timeout: float = 60.0
+    """What one grading kernel may use.
+
+    Args:
+        cell_timeout: seconds for each cell of student code (an answer cell,
+            a check cell, one call of an answer on a probe).
+        setup_timeout: seconds for each instructor cell (set-up, data,
+            helpers), which import and prepare more than an answer does.
+        memory_mb: the kernel's data segment, in MiB (`RLIMIT_DATA`).
+        file_size_mb: the largest file the kernel may write, in MiB.
+
+    Example:
+        >>> Limits(cell_timeout=10.0).setup_timeout == SETUP_TIMEOUT_SECONDS
+        True
+    """
+
+    cell_timeout: float = CELL_TIMEOUT_SECONDS
+    setup_timeout: float = SETUP_TIMEOUT_SECONDS
     memory_mb: int = 4096
     file_size_mb: int = 256
 
@@ -192,9 +215,13 @@ class GradingKernel:
                 process.wait(timeout=10)
         manager.cleanup_resources()
 
-    def run(self, code: str) -> CellResult:
-        """Execute `code`; never waits past the cell timeout or the kernel's stop time."""
-        deadline = time.monotonic() + self.limits.cell_timeout
+    def run(self, code: str, timeout: float | None = None) -> CellResult:
+        """Execute `code`; never waits past `timeout` or the kernel's stop time.
+
+        `timeout` defaults to `Limits.cell_timeout`.
+        """
+        timeout = self.limits.cell_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
         if self.stop_at is not None:
             deadline = min(deadline, self.stop_at)
         if self.client is None or not self.alive():

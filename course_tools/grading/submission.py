@@ -31,9 +31,17 @@ class MalformedSubmission(ValueError):
 
 @dataclass(frozen=True)
 class PlannedCell:
+    """One cell to run: an instructor cell unless `exercise` or `checks` is set."""
+
     source: str
     exercise: str | None = None  # set for answer cells
     checks: str | None = None  # set for check cells: the exercise whose public cases they run
+    position: int = 0  # among the release's code cells, from 1
+
+    @property
+    def is_instructor_cell(self) -> bool:
+        """Set-up, data or helpers, from the release: neither an answer nor a check."""
+        return self.exercise is None and self.checks is None
 
 
 @dataclass
@@ -110,21 +118,22 @@ def plan(
     before any hidden probe exists in the kernel's folder.
     """
     result = GradingPlan()
-    for cell in release.cells:
-        if cell.cell_type != "code":
-            continue
+    code_cells = [cell for cell in release.cells if cell.cell_type == "code"]
+    for position, cell in enumerate(code_cells, start=1):
         if _is_check_cell(cell.source):
             checked = _CHECKED.match(cell.source.lstrip())
             if checks and checked:
-                result.cells.append(PlannedCell(cell.source, checks=checked.group(1)))
+                result.cells.append(
+                    PlannedCell(cell.source, checks=checked.group(1), position=position)
+                )
             continue
         exercise = exercise_id(cell)
         if exercise is None:
-            result.cells.append(PlannedCell(cell.source))
+            result.cells.append(PlannedCell(cell.source, position=position))
             continue
         source = _find_answer(cell, exercise, student.cells)
         if source is None:
             result.missing.append(exercise)
             continue
-        result.cells.append(PlannedCell(source, exercise))
+        result.cells.append(PlannedCell(source, exercise, position=position))
     return result
