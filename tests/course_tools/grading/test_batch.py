@@ -136,10 +136,15 @@ def test_no_sandbox_grades_and_warns_once_what_it_gives_up(
 
 
 class ReleasedAssignment:
-    """One chapter's assignment through the batch grader, with feedback: the exercise as
-    released earns nothing, the solution everything (and passes every public case on the
-    way, which must not change its hidden results), and a constant result passes no
-    exercise's hidden cases."""
+    """One chapter's assignment through the batch grader: the exercise as released earns
+    nothing, the solution everything, and a constant result passes no exercise's hidden
+    cases. Chapter 00 grades with feedback too (the solution passes every public case on
+    the way, which must not change its hidden results); for the other chapters, that every
+    solution passes its public cases is checked by nbval's run of solutions/ (their check
+    cells' output is compared), which spares each class a second run of them."""
+
+    #: Chapters graded with `--feedback` in the suite.
+    FEEDBACK = ("00",)
 
     chapter = None
 
@@ -159,7 +164,12 @@ class ReleasedAssignment:
         records = grade_batch(
             chapter.number,
             [hand_ins],
-            BatchOptions(out_dir=tmp_path / "graded", workers=2, feedback=True, **ON_MERITS),
+            BatchOptions(
+                out_dir=tmp_path / "graded",
+                workers=2,
+                feedback=chapter.number in self.FEEDBACK,
+                **ON_MERITS,
+            ),
             root=ROOT,
             stream=io.StringIO(),
         )
@@ -169,7 +179,8 @@ class ReleasedAssignment:
         assert {g["status"] for g in released["exercises"]} == {"not_attempted"}
         assert by_name["solution"]["points"] == by_name["solution"]["max_points"] > 0
         for grade in by_name["solution"]["exercises"]:
-            assert re.match(r"\S+: (\d+)/\1 public cases passed", grade["public_output"]), grade
+            if chapter.number in self.FEEDBACK:
+                assert re.match(r"\S+: (\d+)/\1 public cases passed", grade["public_output"])
         # Scored against the same reference run, a constant on every hidden case earns nothing
         # (run in a kernel, a Keras object whose methods return it breaks its model instead).
         assignment = load_assignment(chapter.number, ROOT)
