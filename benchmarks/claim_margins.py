@@ -187,6 +187,7 @@ def main() -> None:
         "chapters", nargs="*", help="chapters to run again under every setting (default: all)"
     )
     parser.add_argument("-j", "--jobs", type=int, default=1)
+    parser.add_argument("--raw", type=Path, default=RAW, help="the raw margins file to update")
     parser.add_argument(
         "--table-only", action="store_true", help="write the table from the raw margins saved"
     )
@@ -203,13 +204,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.table_only:
-        write_table("claim_margins.md", table(json.loads(RAW.read_text())))
+        write_table("claim_margins.md", table(json.loads(args.raw.read_text())))
         return
     named = [find_chapter(query) for query in args.chapters]
     selected = chapters() if args.missing or not named else named
     rerun = {chapter.notebook.stem for chapter in (named or ([] if args.missing else selected))}
     labels = {run_label(*setting) for setting in RUNS}
-    kept = json.loads(RAW.read_text()) if RAW.exists() else []
+    kept = json.loads(args.raw.read_text()) if args.raw.exists() else []
     kept = [run for run in kept if run["run"] in labels and run["chapter"] not in rerun]
     done = {(run["chapter"], run["run"]) for run in kept}
     # Setting by setting, so that an interrupted run has every chapter under the first ones.
@@ -229,7 +230,7 @@ def main() -> None:
                 f"{len(result['errors'])} failing cell(s)",
                 flush=True,
             )
-            RAW.write_text(json.dumps(kept, indent=1) + "\n")
+            args.raw.write_text(json.dumps(kept, indent=1) + "\n")
     write_table("claim_margins.md", table(kept))
 
 
