@@ -27,7 +27,6 @@ import ast
 import json
 import linecache
 import os
-import sys
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -168,16 +167,16 @@ def _claim_test(frame: FrameType) -> ast.expr | None:
     return calls[-1].args[1] if calls else None
 
 
-def record(statement: str, holds: bool, frame: FrameType | None = None) -> None:
+def record(statement: str, holds: bool, frame: FrameType) -> None:
     """Append the margins of the claim being made in `frame` to `$COURSE_CLAIM_LOG`.
 
-    Does nothing when the variable is unset; never raises (a claim's verdict
-    must not depend on its bookkeeping).
+    Does nothing when the variable is unset. A test that cannot be analysed is
+    logged with its error instead of a margin: a claim's verdict must not
+    depend on its bookkeeping.
     """
     path = os.environ.get(LOG_VARIABLE)
     if not path:
         return
-    frame = frame or sys._getframe(2)
     rows = []
     try:
         test = _claim_test(frame)
