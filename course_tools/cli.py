@@ -34,7 +34,13 @@ from course_tools import build as build_module
 from course_tools import notebooks
 from course_tools.assignments import RELEASE, SOLUTION, build_assignment, new_assignment
 from course_tools.chapters import Chapter, ChapterNotFound, chapters, course_root, find_chapter
-from course_tools.grading.kernel import CELL_TIMEOUT_SECONDS, SETUP_TIMEOUT_SECONDS
+from course_tools.grading.kernel import (
+    CELL_TIMEOUT_SECONDS,
+    MEMORY_MB,
+    SETUP_TIMEOUT_SECONDS,
+    SUBMISSION_TIMEOUT_SECONDS,
+    WORKERS,
+)
 
 PARTS = ("notebook", "solution", "exercise")
 
@@ -341,7 +347,7 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--out", required=True, help="folder for grades.csv, gradebook.csv and per-file JSON"
     )
-    grade.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at once")
+    grade.add_argument("-j", "--jobs", type=int, default=WORKERS, help="submissions graded at once")
     grade.add_argument(
         "--timeout",
         type=float,
@@ -355,9 +361,12 @@ def parser() -> argparse.ArgumentParser:
         help="seconds per instructor cell (set-up imports, data, helpers)",
     )
     grade.add_argument(
-        "--submission-timeout", type=float, default=600.0, help="wall-clock seconds per submission"
+        "--submission-timeout",
+        type=float,
+        default=SUBMISSION_TIMEOUT_SECONDS,
+        help="wall-clock seconds per submission",
     )
-    grade.add_argument("--memory-mb", type=int, default=4096, help="memory per kernel")
+    grade.add_argument("--memory-mb", type=int, default=MEMORY_MB, help="memory per kernel")
     grade.add_argument("--force", action="store_true", help="regrade finished submissions")
     grade.add_argument(
         "--feedback",

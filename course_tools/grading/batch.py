@@ -2,7 +2,10 @@
 
 Each submission's result is written atomically to
 `OUT/submissions/<name>.json` as soon as it is graded; a batch that is
-interrupted and run again skips what is done. `OUT/grades.csv` holds one row
+interrupted and run again skips what is done and unchanged
+(`course_tools.grading.record`: a changed submission, release, solution or
+grading file is graded again, and a folder of another assignment's grades is
+refused). `OUT/grades.csv` holds one row
 per submission and exercise, for the instructor; `OUT/gradebook.csv` and
 `OUT/gradescope/` hold the same grades for an LMS and for students
 (`course_tools.grading.exports`); `OUT/report.html` sums the batch up
@@ -20,10 +23,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
@@ -46,10 +47,20 @@ from course_tools.grading.grader import (
 )
 from course_tools.grading.kernel import (
     CELL_TIMEOUT_SECONDS,
+    MEMORY_MB,
     SETUP_TIMEOUT_SECONDS,
+    SUBMISSION_TIMEOUT_SECONDS,
+    WORKERS,
     Limits,
     Sandbox,
     kernel_package_dirs,
+)
+from course_tools.grading.record import (
+    RECORD_VERSION,
+    foreign_assignment,
+    graded_with,
+    load_reusable,
+    write_atomically,
 )
 from course_tools.grading.report import class_report_html
 
@@ -80,13 +91,13 @@ class BatchOptions:
     """How a batch runs; the time limits are those of `course_tools.grading.kernel.Limits`."""
 
     out_dir: Path
-    workers: int = 1
+    workers: int = WORKERS
     #: Seconds per cell of student code (answer, check, one probe).
     cell_timeout: float = CELL_TIMEOUT_SECONDS
     #: Seconds per instructor cell (set-up, data, helpers).
     setup_timeout: float = SETUP_TIMEOUT_SECONDS
-    submission_timeout: float = 600.0
-    memory_mb: int = 4096
+    submission_timeout: float = SUBMISSION_TIMEOUT_SECONDS
+    memory_mb: int = MEMORY_MB
     force: bool = False
     #: Run student code in a bubblewrap sandbox; off only when the instructor says so.
     sandbox: bool = True
@@ -121,14 +132,6 @@ def submission_names(paths: list[Path]) -> dict[Path, str]:
     return names
 
 
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
-
-
 def sandbox_for(assignment: Assignment, out_dir: Path, submissions: list[Path]) -> Sandbox:
     """Hide the course (solutions, probes, history), the output and the hand-ins folders.
 
@@ -158,11 +161,14 @@ def _record(
     seconds: float,
     sandboxed: bool,
     public_cases: bool,
+    fingerprint: dict[str, str],
 ) -> dict[str, Any]:
     return {
+        "version": RECORD_VERSION,
         "submission": name,
         "file": str(path),
         "assignment": assignment.number,
+        "graded_with": fingerprint,
         "points": round(sum(g.points for g in grades), 2),
         "max_points": sum(g.max_points for g in grades),
         "exercises": [asdict(g) for g in grades],
@@ -174,15 +180,11 @@ def _record(
     }
 
 
-def _load_done(path: Path, public_cases: bool) -> dict[str, Any] | None:
-    """A finished record, unless feedback is wanted and its public cases did not run."""
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or not record.get("complete"):
-        return None
-    return None if public_cases and not record.get("public_cases") else record
+def _reusable(
+    saved: Path, submission: Path, assignment: Assignment, public_cases: bool
+) -> dict[str, Any] | None:
+    fingerprint = graded_with(assignment.fingerprint, submission)
+    return load_reusable(saved, assignment.number, fingerprint, public_cases)
 
 
 class Progress:
@@ -250,6 +252,7 @@ def _grade_and_save(
     options: BatchOptions,
 ) -> dict[str, Any]:
     started = time.monotonic()
+    fingerprint = graded_with(assignment.fingerprint, path)
     grades = grade_submission(
         path, assignment, references, limits, sandbox, options.submission_timeout, options.feedback
     )
@@ -261,6 +264,7 @@ def _grade_and_save(
         time.monotonic() - started,
         sandbox is not None,
         options.feedback,
+        fingerprint,
     )
     write_atomically(options.out_dir / "submissions" / f"{name}.json", json.dumps(record, indent=1))
     return record
@@ -294,20 +298,25 @@ def grade_batch(
     if sandbox is None:
         stream.write(NO_SANDBOX_WARNING + "\n")
 
+    other = foreign_assignment(results_dir, assignment.number)
+    if other is not None:
+        raise GraderError(
+            f"{options.out_dir} holds the grades of assignment {other}, not of assignment "
+            f"{assignment.number}: grade {assignment.number} into another --out folder"
+        )
     records: dict[Path, dict[str, Any]] = {}
     todo = []
     for path in submissions:
-        done = (
-            None
-            if options.force
-            else _load_done(results_dir / f"{names[path]}.json", options.feedback)
-        )
+        saved = results_dir / f"{names[path]}.json"
+        done = None if options.force else _reusable(saved, path, assignment, options.feedback)
         if done is not None:
             records[path] = done
         else:
             todo.append(path)
-    if len(records):
-        stream.write(f"{len(records)} submission(s) already graded in {results_dir}: skipped\n")
+    stream.write(
+        f"{len(records)} submission(s) already graded in {results_dir} and unchanged: reused; "
+        f"{len(todo)} to grade\n"
+    )
 
     if todo:
         references = reference_results(assignment, limits)

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from course_lib.checks.status import Status
+from course_tools.grading.record import write_atomically
 
 #: A submission's status in the exports: the first of these that any exercise has, else graded.
 SUBMISSION_PROBLEMS = (Status.MALFORMED, Status.TIMEOUT, Status.KERNEL_DIED)
@@ -119,8 +120,6 @@ def gradebook_csv(records: list[dict[str, Any]], exercises: tuple[str, ...]) -> 
 
 def write_exports(records: list[dict[str, Any]], exercises: tuple[str, ...], out_dir: Path) -> None:
     """Write `gradebook.csv` and one Gradescope file per submission into `out_dir`."""
-    from course_tools.grading.batch import write_atomically
-
     write_atomically(out_dir / "gradebook.csv", gradebook_csv(records, exercises))
     for record in records:
         write_atomically(

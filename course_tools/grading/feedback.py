@@ -31,6 +31,7 @@ from typing import Any
 
 from course_lib.checks.status import Status
 from course_tools.grading.exports import student_message, submission_status
+from course_tools.grading.record import write_atomically
 
 _PROBLEMS = {
     "malformed": "The file you handed in could not be read as a Jupyter notebook, so nothing "
@@ -99,8 +100,6 @@ def write_feedback(
     records: list[dict[str, Any]], out_dir: Path, reveal: frozenset[str] = frozenset()
 ) -> None:
     """Write `out_dir/feedback/<submission>.html` for every record."""
-    from course_tools.grading.batch import write_atomically
-
     for record in records:
         write_atomically(
             out_dir / "feedback" / f"{record['submission']}.html", feedback_html(record, reveal)

@@ -41,7 +41,7 @@ Every outcome is a `course_lib.checks.status.Status`.
 
 from __future__ import annotations
 
-import importlib.util
+import hashlib
 import json
 import shutil
 import tempfile
@@ -53,11 +53,12 @@ from typing import Any
 import nbformat
 
 from course_lib.checks.status import Status
-from course_lib.checks.values import DEFAULT_TOLERANCE, compare, decode, encode, within_band
+from course_lib.checks.values import compare, decode, encode, within_band
 from course_tools import notebooks
 from course_tools.assignments import AssignmentFolder, build_assignment, is_assignment_folder
 from course_tools.chapters import find_chapter
 from course_tools.exercises import exercise_ids
+from course_tools.grading.grading_file import Band, GradingFileError, read_tables
 from course_tools.grading.kernel import CellResult, GradingKernel, Limits, Sandbox
 from course_tools.grading.submission import (
     GradingPlan,
@@ -79,23 +80,6 @@ class GraderError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Band:
-    """An experiment's grading: the reference runs each probe once per seed."""
-
-    seeds: tuple[int, ...]
-    margin: float
-
-    def reference_probes(self, probes: list[tuple]) -> list[tuple]:
-        """Every probe with its seed (the last argument) replaced by each of `seeds`."""
-        return [(*args[:-1], seed) for args in probes for seed in self.seeds]
-
-    def group(self, values: list[Any]) -> list[list[Any]]:
-        """The reference's values, one list of runs per probe."""
-        size = len(self.seeds)
-        return [values[start : start + size] for start in range(0, len(values), size)]
-
-
-@dataclass(frozen=True)
 class Assignment:
     """A released exercise notebook with its hidden probes and points."""
 
@@ -114,6 +98,9 @@ class Assignment:
     support_files: tuple[Path, ...] = ()
     #: Exercises whose feedback may quote the grader's message in full.
     reveal: frozenset[str] = frozenset()
+    #: SHA-256 of what grades depend on besides the submission: release, solution, grading
+    #: file and support files (`course_tools.grading.record` reuses a grade only if unchanged).
+    fingerprint: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,18 +124,12 @@ def grading_path(root: Path, chapter_name: str) -> Path:
     return root / "solutions" / f"{chapter_name}_grading.py"
 
 
-def _load_grading_module(path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(f"course_grading_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def load_assignment(query: str, root: Path | None = None) -> Assignment:
     """The assignment `query`: a chapter (`00`, `0` or a name fragment) or an assignment folder.
 
     Raises:
-        GraderError: the grading file lacks an exercise, or a folder's release is out of date.
+        GraderError: the grading file is faulty (`course_tools.grading.grading_file`), or a
+            folder's release is out of date.
     """
     if is_assignment_folder(Path(query)):
         return _load_folder(AssignmentFolder(Path(query)))
@@ -192,37 +173,36 @@ def _assignment(
     root: Path,
     support_files: tuple[Path, ...] = (),
 ) -> Assignment:
-    module = _load_grading_module(grading_file)
     ids = tuple(exercise_ids(release))
-    for table in ("PROBES", "POINTS"):
-        missing = [exercise for exercise in ids if not getattr(module, table, {}).get(exercise)]
-        if missing:
-            raise GraderError(f"no {table} for {', '.join(missing)} in {grading_file}")
-    unknown = set(getattr(module, "REVEAL", ())) - set(ids)
-    if unknown:
-        raise GraderError(f"REVEAL names no exercise of the assignment: {sorted(unknown)}")
+    try:
+        tables = read_tables(grading_file, ids, support_files)
+    except GradingFileError as error:
+        raise GraderError(str(error)) from error
     return Assignment(
         number=number,
         name=name,
         release=release,
         solution=solution,
         exercises=ids,
-        points={exercise: int(module.POINTS[exercise]) for exercise in ids},
-        probes={exercise: [tuple(args) for args in module.PROBES[exercise]] for exercise in ids},
-        tolerance={
-            exercise: getattr(module, "TOLERANCE", {}).get(exercise, DEFAULT_TOLERANCE)
-            for exercise in ids
-        },
+        points=tables.points,
+        probes=tables.probes,
+        tolerance=tables.tolerance,
         root=root,
-        harness={e: spec for e, spec in getattr(module, "HARNESS", {}).items() if e in ids},
-        bands={
-            e: Band(tuple(int(s) for s in band["seeds"]), float(band["margin"]))
-            for e, band in getattr(module, "BAND", {}).items()
-            if e in ids
-        },
+        harness=tables.harness,
+        bands=tables.bands,
         support_files=support_files,
-        reveal=frozenset(getattr(module, "REVEAL", ())),
+        reveal=tables.reveal,
+        fingerprint={
+            "release": _digest(notebooks.dumps(release).encode()),
+            "solution": _digest(notebooks.dumps(solution).encode()),
+            "grading": _digest(grading_file.read_bytes()),
+            "support": _digest(b"".join(path.read_bytes() for path in support_files)),
+        },
     )
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -426,21 +406,25 @@ def run_plan(
                 )
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
-    for exercise in assignment.exercises:
-        if exercise not in outcomes:
-            reason = (
-                "the submission ran past its wall-clock limit"
-                if time.monotonic() >= stop_at
-                else "the kernel kept dying"
-            )
-            status = Status.TIMEOUT if time.monotonic() >= stop_at else Status.KERNEL_DIED
-            outcomes[exercise] = RawOutcome(status, reason)
+    unfinished = [exercise for exercise in assignment.exercises if exercise not in outcomes]
+    if unfinished:
+        ended = unfinished_outcome(stop_at)
+        for exercise in unfinished:
+            outcomes[exercise] = replace(ended)
     for exercise, printed in public.items():
         if exercise in outcomes:
             outcomes[exercise].public_output = printed
     for exercise, failure in above.items():
         outcomes[exercise].after_failure = failure
     return PlanRun(outcomes, failures)
+
+
+def unfinished_outcome(stop_at: float) -> RawOutcome:
+    """Why an exercise got no outcome: out of time, or a kernel that kept dying. One
+    reading of the clock decides both the status and its message."""
+    if time.monotonic() >= stop_at:
+        return RawOutcome(Status.TIMEOUT, "the submission ran past its wall-clock limit")
+    return RawOutcome(Status.KERNEL_DIED, "the kernel kept dying")
 
 
 def _run_instructor_cell(

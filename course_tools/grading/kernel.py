@@ -40,6 +40,12 @@ START_TIMEOUT_SECONDS = 60.0
 CELL_TIMEOUT_SECONDS = 60.0
 #: Default seconds for an instructor cell (set-up, data, helpers).
 SETUP_TIMEOUT_SECONDS = 120.0
+#: Default wall-clock seconds for all of one submission.
+SUBMISSION_TIMEOUT_SECONDS = 600.0
+#: Default memory per grading kernel, in MiB.
+MEMORY_MB = 4096
+#: Default number of submissions graded at once.
+WORKERS = 1
 #: A cell's printed output kept in its `CellResult`; the rest is dropped.
 MAX_OUTPUT_CHARS = 20_000
 
@@ -73,7 +79,7 @@ class Limits:
 
     cell_timeout: float = CELL_TIMEOUT_SECONDS
     setup_timeout: float = SETUP_TIMEOUT_SECONDS
-    memory_mb: int = 4096
+    memory_mb: int = MEMORY_MB
     file_size_mb: int = 256
 
 

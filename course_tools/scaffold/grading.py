@@ -7,7 +7,7 @@ them, outside the student's kernel.
 PROBES     every exercise: a list of argument tuples (numbers, lists, tuples,
            strings, NumPy arrays). Keep them different from the public cases.
 POINTS     every exercise: its points.
-TOLERANCE  optional (rtol, atol) per exercise; the default is (1e-5, 1e-8).
+TOLERANCE  optional (rtol, atol) per exercise; the default is (1e-5, 1e-6).
 HARNESS    an exercise answered by a Keras object: "module:function" that uses the
            object for real and returns numbers (here a function of public_cases.py).
 BAND       an experiment, whose last argument is a seed: the solution runs every

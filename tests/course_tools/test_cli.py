@@ -136,3 +136,26 @@ def test_verify_isa_caps_onednn_and_switches_it_on(tmp_path, monkeypatch, capsys
     assert main(["verify", "99", "--isa", "AVX2"]) == 0
     assert calls == [("99_tiny.ipynb", 1, True, "AVX2")]
     assert "oneDNN on, ONEDNN_MAX_CPU_ISA=AVX2): ok" in capsys.readouterr().out
+
+
+def test_grade_passes_the_grading_defaults_it_shares_with_the_library(tmp_path, monkeypatch):
+    """The CLI's defaults are `BatchOptions`' and `Limits`' own: one home for each."""
+    import course_tools.grading.batch as batch
+    from course_tools.grading.kernel import Limits
+
+    seen = {}
+
+    def fake_grade_batch(query, paths, options, stream=None):
+        seen["options"] = options
+        return []
+
+    monkeypatch.setattr(batch, "grade_batch", fake_grade_batch)
+    main(["grade", "--assignment", "00", "--out", str(tmp_path / "out"), str(tmp_path)])
+    defaults = batch.BatchOptions(out_dir=tmp_path / "out")
+    assert seen["options"] == defaults
+    limits = Limits()
+    assert (defaults.cell_timeout, defaults.setup_timeout, defaults.memory_mb) == (
+        limits.cell_timeout,
+        limits.setup_timeout,
+        limits.memory_mb,
+    )

@@ -284,3 +284,13 @@ def test_every_assignment_has_four_exercises_of_all_three_kinds(number):
     assert mechanisms, f"chapter {number} has no mechanism exercise"
     assert assignment.bands, f"chapter {number} has no experiment"
     assert assignment.harness, f"chapter {number} has no Keras exercise"
+
+
+def test_an_unfinished_exercise_reads_the_clock_once_for_its_status_and_message(monkeypatch):
+    """Read twice, a deadline passed between the readings gave 'kernel kept dying' a TIMEOUT."""
+    import course_tools.grading.grader as grader
+
+    readings = iter([99.0, 101.0])
+    monkeypatch.setattr(grader.time, "monotonic", lambda: next(readings))
+    outcome = grader.unfinished_outcome(stop_at=100.0)
+    assert (outcome.status, outcome.message) == (Status.KERNEL_DIED, "the kernel kept dying")
