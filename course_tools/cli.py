@@ -19,6 +19,9 @@ Examples (from a clone of the repository):
                                 grade submitted notebooks into graded/grades.csv
     course grade --assignment ~/teaching/hw1 --out graded --feedback hand-ins/
                                 grade your own assignment, with a feedback page per student
+    course mutants --assignment 00 -j 2
+                                how many plausible wrong answers the probes catch, into
+                                mutants/00.md (slow: one grading kernel per mutant)
 """
 
 from __future__ import annotations
@@ -290,6 +293,41 @@ def command_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_mutants(args: argparse.Namespace) -> int:
+    from course_tools.grading.grader import GraderError, load_assignment
+    from course_tools.grading.kernel import Limits
+    from course_tools.grading.strength import measure, summarise, write_report
+
+    try:
+        assignment = load_assignment(args.assignment)
+        unknown = sorted(set(args.exercise) - set(assignment.exercises))
+        if unknown:
+            raise GraderError(f"no exercise {', '.join(unknown)} in assignment {args.assignment}")
+        results = measure(
+            assignment,
+            tuple(args.exercise) or None,
+            args.limit,
+            args.jobs,
+            Limits(cell_timeout=args.timeout),
+        )
+    except GraderError as error:
+        print(f"course: {error}", file=sys.stderr)
+        return 2
+    report = write_report(assignment, results, Path(args.out))
+    holes = sum(len(row["holes"]) for row in summarise(results).values())
+    print(f"{len(results)} mutant(s), {holes} hole(s): {report}")
+    return 0
+
+
+def _add_cell_timeout(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--timeout",
+        type=float,
+        default=CELL_TIMEOUT_SECONDS,
+        help="seconds per answer cell and per call on a hidden case",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="course", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
@@ -348,12 +386,7 @@ def parser() -> argparse.ArgumentParser:
         "--out", required=True, help="folder for grades.csv, gradebook.csv and per-file JSON"
     )
     grade.add_argument("-j", "--jobs", type=int, default=WORKERS, help="submissions graded at once")
-    grade.add_argument(
-        "--timeout",
-        type=float,
-        default=CELL_TIMEOUT_SECONDS,
-        help="seconds per answer cell and per call on a hidden case",
-    )
+    _add_cell_timeout(grade)
     grade.add_argument(
         "--setup-timeout",
         type=float,
@@ -380,6 +413,19 @@ def parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("submissions", nargs="+", help="notebooks or folders of notebooks")
     grade.set_defaults(handler=command_grade)
+
+    strength = commands.add_parser(
+        "mutants", help="measure how many plausible wrong answers the probes catch"
+    )
+    strength.add_argument("--assignment", required=True, help="chapter (00) or assignment folder")
+    strength.add_argument(
+        "--exercise", action="append", default=[], help="only this exercise (repeatable)"
+    )
+    strength.add_argument("--limit", type=int, help="only the first LIMIT mutants per exercise")
+    strength.add_argument("--out", default="mutants", help="folder for NN.md and NN.json")
+    strength.add_argument("-j", "--jobs", type=int, default=WORKERS, help="mutants graded at once")
+    _add_cell_timeout(strength)
+    strength.set_defaults(handler=command_mutants)
     return top
 
 

@@ -16,6 +16,7 @@ solution, `solutions/NN_slug_grading.py` (for an instructor's own assignment,
     HARNESS = {"ClassName": "module:function"}               # Keras-object answers
     BAND = {"exercise_id": {"seeds": (0, 1, 2), "margin": 0.05}}  # experiments
     REVEAL = {"exercise_id", ...}  # optional: feedback may quote hidden cases
+    EQUIVALENT = {"exercise_id": {"mutant id": "why"}}  # optional: `course mutants`
 
 An exercise with a `HARNESS` entry is answered by a Keras object, which the
 harness uses in a small model (`course_tools.grading.kernel_side`). An
@@ -25,7 +26,8 @@ student's result on the probe's own seed passes when it lies within the
 band those runs span, widened by `margin`
 (`course_lib.checks.values.within_band`). Feedback for students shows the
 grader's message (which may quote a hidden input and the expected value) only
-for the exercises in `REVEAL`.
+for the exercises in `REVEAL`. The file is checked before any kernel starts
+(`course_tools.grading.grading_file`).
 
 Instructor cells (set-up, data, helpers) run under their own time limit,
 `Limits.setup_timeout`. One that fails or times out is named in what it
@@ -98,6 +100,8 @@ class Assignment:
     support_files: tuple[Path, ...] = ()
     #: Exercises whose feedback may quote the grader's message in full.
     reveal: frozenset[str] = frozenset()
+    #: Mutants marked as behaving like the answer (`course_tools.grading.strength`).
+    equivalent: dict[str, dict[str, str]] = field(default_factory=dict)
     #: SHA-256 of what grades depend on besides the submission: release, solution, grading
     #: file and support files (`course_tools.grading.record` reuses a grade only if unchanged).
     fingerprint: dict[str, str] = field(default_factory=dict)
@@ -192,6 +196,7 @@ def _assignment(
         bands=tables.bands,
         support_files=support_files,
         reveal=tables.reveal,
+        equivalent=tables.equivalent,
         fingerprint={
             "release": _digest(notebooks.dumps(release).encode()),
             "solution": _digest(notebooks.dumps(solution).encode()),

@@ -3,10 +3,14 @@
 The grading file (`solutions/NN_slug_grading.py`, or `PATH/grading.py` for an
 instructor's own assignment) holds the tables `PROBES`, `POINTS`,
 `TOLERANCE`, `HARNESS`, `BAND` and `REVEAL` (`course_tools.grading.grader`
-says what each means). A typo must not be dropped in silence: every key of
-every table has to name an exercise of the release, a band needs its seeds
-and its margin, a harness has to name a function that exists, and every
-probe is a tuple of arguments. Each fault is a `GradingFileError` that names
+says what each means), and `EQUIVALENT`: mutants of an answer that `course
+mutants` should not report as holes, each with its one-line reason
+(`{"exercise_id": {"L5:11-16 Add->Sub": "x + 0 and x - 0 are the same"}}`).
+
+A typo must not be dropped in silence: every key of every table has to name
+an exercise of the release, a band needs its seeds and its margin, a harness
+has to name a function that exists, and every probe is a tuple of
+arguments. Each fault is a `GradingFileError` that names
 the file, the table and the key.
 
 Example:
@@ -28,7 +32,7 @@ from typing import Any
 from course_lib.checks.values import DEFAULT_TOLERANCE
 
 #: The tables a grading file may hold; PROBES and POINTS are required for every exercise.
-TABLES = ("PROBES", "POINTS", "TOLERANCE", "HARNESS", "BAND", "REVEAL")
+TABLES = ("PROBES", "POINTS", "TOLERANCE", "HARNESS", "BAND", "REVEAL", "EQUIVALENT")
 
 
 class GradingFileError(ValueError):
@@ -62,6 +66,8 @@ class GradingTables:
     harness: dict[str, str]
     bands: dict[str, Band]
     reveal: frozenset[str]
+    #: Per exercise, mutant id -> why that mutant behaves like the answer.
+    equivalent: dict[str, dict[str, str]]
 
 
 def closest_exercise(key: str, exercises: tuple[str, ...]) -> str | None:
@@ -120,6 +126,9 @@ def read_tables(
         harness=harness,
         bands={e: _band(e, band, fault) for e, band in (tables["BAND"] or {}).items()},
         reveal=frozenset(tables["REVEAL"] or ()),
+        equivalent={
+            e: _reasons(e, marked, fault) for e, marked in (tables["EQUIVALENT"] or {}).items()
+        },
     )
 
 
@@ -159,6 +168,14 @@ def _band(exercise: str, band: Any, fault: _Faults) -> Band:
     if not seeds:
         fault(f"BAND[{exercise!r}] has no seeds")
     return Band(seeds, float(band["margin"]))
+
+
+def _reasons(exercise: str, marked: Any, fault: _Faults) -> dict[str, str]:
+    if not isinstance(marked, Mapping) or not all(
+        isinstance(reason, str) and reason.strip() for reason in marked.values()
+    ):
+        fault(f"EQUIVALENT[{exercise!r}] must map each mutant id to a one-line reason")
+    return dict(marked)
 
 
 def _check_harness(exercise: str, spec: Any, support: tuple[Path, ...], fault: _Faults) -> None:

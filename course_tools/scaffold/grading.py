@@ -16,6 +16,9 @@ BAND       an experiment, whose last argument is a seed: the solution runs every
 REVEAL     exercises whose feedback (`course grade --feedback`) may quote the grader's
            message in full: a hidden input, the expected value and the student's. Empty,
            students see each exercise's status and how many hidden cases passed.
+EQUIVALENT optional: mutants of an answer that `course mutants` should not report as
+           holes, each with why it behaves like the answer:
+           {"exercise_id": {"L6:14-56 drop right term": "the reason"}}.
 """
 
 import numpy as np

@@ -31,6 +31,7 @@ VALID = {
     "HARNESS": '{"MyDense": "public_cases:train_with_layer"}',
     "BAND": '{"final_loss": {"seeds": range(4), "margin": 0.025}}',
     "REVEAL": "set()",
+    "EQUIVALENT": '{"MyDense": {"L11:31-33 drop sign": "a reason"}}',
 }
 
 
@@ -64,6 +65,7 @@ def test_a_misspelt_exercise_in_any_table_names_file_table_key_and_the_closest_i
         "HARNESS": '{"finl_loss": "public_cases:train_with_layer"}',
         "BAND": '{"finl_loss": {"seeds": range(4), "margin": 0.025}}',
         "REVEAL": '{"finl_loss"}',
+        "EQUIVALENT": '{"finl_loss": {"L4:1-2 Add->Sub": "the same"}}',
     }[table]
     path, read = _read(tmp_path, **{table: typo})
     with pytest.raises(GradingFileError) as error:
@@ -84,6 +86,7 @@ def test_a_misspelt_exercise_in_any_table_names_file_table_key_and_the_closest_i
         ({"PROBES": VALID["PROBES"].replace("(0.1, 1)", "[0.1, 1]")}, "is a list, not a tuple"),
         ({"PROBES": '{"cross_entropy": [([1.0], [0])], "MyDense": [(3, 5, 11)]}'}, "final_loss"),
         ({"POINTS": '["cross_entropy"]'}, "POINTS must be a dict"),
+        ({"EQUIVALENT": '{"MyDense": {"L1:1-2 Add->Sub": ""}}'}, "to a one-line reason"),
     ],
 )
 def test_a_faulty_table_is_a_clear_error(tmp_path, tables, expected):
