@@ -3,8 +3,9 @@
 import nbformat
 import pytest
 
-from course_tools import exercises
-from tests.helpers import tiny_notebook
+from course_tools import exercises, notebooks
+from course_tools.chapters import chapters
+from tests.helpers import ROOT, tiny_notebook
 
 ANSWER = "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
 
@@ -57,3 +58,18 @@ def test_make_exercise_clears_outputs_and_repoints_the_badge():
 def test_solution_notebooks_are_validated(cells):
     with pytest.raises(ValueError):
         exercises.make_exercise(tiny_notebook("solutions/99_tiny.ipynb", cells), "x.ipynb")
+
+
+@pytest.mark.parametrize("chapter", [c for c in chapters(ROOT) if c.exercise], ids=str)
+def test_every_shipped_answer_cell_raises_and_holds_none_of_the_answer(chapter):
+    """What makes a release earn nothing from the grader (chapter 00's is graded too)."""
+    released = {exercises.exercise_id(c): c for c in notebooks.read(chapter.exercise).cells}
+    for cell in notebooks.read(chapter.solution).cells:
+        exercise = exercises.exercise_id(cell)
+        if exercise is None:
+            continue
+        shipped = released[exercise].source
+        assert "raise NotImplementedError()" in shipped, exercise
+        answer = cell.source.split(exercises.BEGIN_MARKER)[1].split(exercises.END_MARKER)[0]
+        kept = [line for line in answer.splitlines() if line.strip() and line in shipped]
+        assert not kept, (exercise, kept)
