@@ -30,12 +30,30 @@ import nbformat
 from course_tools import exercises, notebooks
 from course_tools.grading.batch import BatchOptions, grade_batch
 from course_tools.grading.grader import grading_path, load_assignment
+from course_tools.grading.kernel import CELL_TIMEOUT_SECONDS, SETUP_TIMEOUT_SECONDS, Sandbox
 from tests.helpers import ROOT
 
 SOLUTION = ROOT / "solutions" / "00_training_loop.ipynb"
 RELEASE = ROOT / "exercises" / "00_training_loop.ipynb"
 ASSIGNMENT = load_assignment("00", ROOT)
 EXERCISES = ASSIGNMENT.exercises
+
+SANDBOX = Sandbox.available()
+#: Short limits for student code, so that the endless loops cost little; instructor cells
+#: (importing TensorFlow) keep the default `setup_timeout`, which a slow, loaded machine needs.
+FAST = {"cell_timeout": 10.0, "submission_timeout": 120.0, "memory_mb": 2048}
+#: Sandboxed where bubblewrap is installed; the cases that need it are skipped elsewhere.
+GRADING = {**FAST, "sandbox": SANDBOX}
+#: The grader's default time limits, for batches with no endless loop to wait out: they are
+#: graded on their merits, and a slow, loaded machine must not turn a slow but finite cell
+#: into a timeout (it did: public cases that train took past 10 s with both cores busy).
+ON_MERITS = {
+    **GRADING,
+    "cell_timeout": CELL_TIMEOUT_SECONDS,
+    "setup_timeout": SETUP_TIMEOUT_SECONDS,
+    "submission_timeout": 600.0,
+}
+FULL_POINTS = sum(ASSIGNMENT.points.values())
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from course_tools.cli import main
 from course_tools.exercises import BEGIN_MARKER, END_MARKER, exercise_id, exercise_ids
 from course_tools.grading.batch import BatchOptions, grade_batch
 from course_tools.grading.grader import GraderError, load_assignment
-from tests.course_tools.grading.test_grader import ON_MERITS, SANDBOX
+from tests.grading_corpus import ON_MERITS, SANDBOX
 
 
 @pytest.fixture()

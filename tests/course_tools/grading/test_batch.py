@@ -21,7 +21,7 @@ from course_tools.grading.batch import BatchOptions, SandboxUnavailable, grade_b
 from course_tools.grading.grader import RawOutcome, load_assignment, reference_results, score
 from course_tools.grading.kernel import Limits, Sandbox
 from tests import grading_corpus
-from tests.course_tools.grading.test_grader import (
+from tests.grading_corpus import (
     FAST,
     FULL_POINTS,
     GRADING,

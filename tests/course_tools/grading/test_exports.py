@@ -9,40 +9,8 @@ import json
 import pytest
 
 from course_tools.grading import exports
-
-
-def _grade(exercise, status, points, max_points=2, passed=0, total=3, message=""):
-    return {
-        "exercise": exercise,
-        "points": points,
-        "max_points": max_points,
-        "status": status,
-        "message": message,
-        "probes_passed": passed,
-        "probes_total": total,
-    }
-
-
-def _record(name, *grades):
-    return {
-        "submission": name,
-        "points": sum(g["points"] for g in grades),
-        "max_points": sum(g["max_points"] for g in grades),
-        "seconds": 12.4,
-        "exercises": list(grades),
-    }
-
-
-SECRET = "expected [[0.1234, 5.678]], got [[1, 2]] for probe x=[9.87, 6.54]"
-
-RECORDS = [
-    _record("ada", _grade("f", "ok", 2.0, passed=3), _grade("g", "wrong", 0.67, 2, 1, 3, SECRET)),
-    _record(
-        "bob", _grade("f", "malformed", 0.0, message="not JSON"), _grade("g", "malformed", 0.0)
-    ),
-    _record("cy", _grade("f", "timeout", 0.0), _grade("g", "error", 0.0, message=SECRET)),
-    _record("dee", _grade("f", "kernel_died", 0.0), _grade("g", "not_attempted", 0.0)),
-]
+from tests.grading_records import RECORDS
+from tests.grading_records import grade as make_grade
 
 
 def test_gradebook_has_one_row_per_student_with_status_total_and_each_exercise():
@@ -92,7 +60,7 @@ def test_every_status_has_a_message_for_students():
         "malformed",
         "missing_answer",
     ):
-        assert exports.student_message(_grade("f", status, 0.0))
+        assert exports.student_message(make_grade("f", status, 0.0))
 
 
 def test_write_exports_writes_the_gradebook_and_one_file_per_submission(tmp_path):

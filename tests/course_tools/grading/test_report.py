@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from course_tools.grading import report
-from tests.course_tools.grading.test_exports import RECORDS
+from tests.grading_records import RECORDS
 
 
 def test_the_report_counts_pass_rates_and_lists_failures_and_problem_submissions():
