@@ -1,6 +1,6 @@
 """How close each chapter's claims come to failing, over seeds and instruction sets.
 
-    python benchmarks/claim_margins.py [CHAPTER ...] [-j 2]
+    python benchmarks/claim_margins.py [CHAPTER ...] [-j 2] [--record] [--keep DIR]
 
 Runs every chapter top to bottom once per setting in `RUNS` (seed offsets,
 oneDNN on or off, oneDNN capped at AVX2 or not) with `$COURSE_CLAIM_LOG` set,
@@ -43,7 +43,12 @@ def run_label(offset: int, onednn: bool, isa: str | None) -> str:
 
 
 def measure(
-    notebook: Path, offset: int, onednn: bool, isa: str | None, record: bool = False
+    notebook: Path,
+    offset: int,
+    onednn: bool,
+    isa: str | None,
+    record: bool = False,
+    keep: Path | None = None,
 ) -> dict:
     """One top-to-bottom run of `notebook`: the logged margins, the cells that failed, and
     how many `measured` cells printed exactly their recording (all of them, on the machine
@@ -58,6 +63,9 @@ def measure(
         rows = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     if record and (offset, onednn, isa) == RUNS[0]:
         _save_recording(run, notebook)
+    if keep is not None:  # every run's outputs, to quote a range over the settings
+        keep.mkdir(parents=True, exist_ok=True)
+        notebooks.write(run, keep / f"{notebook.stem}, {run_label(offset, onednn, isa)}.ipynb")
     errors = [
         f"{output.ename}: {output.evalue}"[:200]
         for cell in run.cells
@@ -198,6 +206,9 @@ def main() -> None:
         "(as `course record` would; only when every cell succeeded)",
     )
     parser.add_argument(
+        "--keep", type=Path, help="also save every run's executed notebook in this folder"
+    )
+    parser.add_argument(
         "--missing",
         action="store_true",
         help="also run every other chapter under the settings it has no run of yet",
@@ -221,7 +232,7 @@ def main() -> None:
         if (chapter.notebook.stem, run_label(*setting)) not in done
     ]
     with ProcessPoolExecutor(args.jobs) as pool:
-        futures = [pool.submit(measure, *job, args.record) for job in jobs]
+        futures = [pool.submit(measure, *job, args.record, args.keep) for job in jobs]
         for future in futures:
             result = future.result()
             kept.append(result)
