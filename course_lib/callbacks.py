@@ -1,11 +1,13 @@
-"""Callbacks that watch what happens inside a network while it trains.
+"""Callbacks that watch what happens inside a network while it trains, and act on it.
 
 `ActivationStats` and `GradientStats` are introduced in chapter 02 ("Weight
 initialisation") and used again in chapter 03. Both measure on one fixed
 probe batch, once before training and after every epoch: a forward pass (and
 for gradients one backward pass) per epoch, cheap enough to leave on.
 Results are plain dicts, `{"epoch": [...], "layers": {name: {stat: [...]}}}`,
-and `course_lib.plots.plot_layer_stats` draws them.
+and `course_lib.plots.plot_layer_stats` draws them. `StepsToTarget` counts the
+steps until validation accuracy reaches a target (chapter 03), and `LRRangeTest`
+is the learning-rate range test (chapter 06).
 
 Example:
     >>> import keras, numpy as np

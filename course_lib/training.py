@@ -1,11 +1,14 @@
-"""TensorFlow-specific training code: the training loop written out by hand with
-`tf.GradientTape`, and the per-layer gradient norms `callbacks.GradientStats` records.
+"""Training helpers that go beyond `fit`: a hand-written loop, exact step counts, restarts.
 
-`train_loop` is introduced in chapter 00 ("The training loop"), where it is checked against
-`model.fit`: with the same initial weights, data order and optimiser, the two
-end with the same weights and the same per-epoch losses (to float32
-round-off). TensorFlow-specific (it uses `tf.GradientTape`), so it lives in its
-own module.
+- `train_loop`: the training loop written out with `tf.GradientTape` (chapter 00, "The
+  training loop"), checked against `model.fit`: with the same initial weights, data order
+  and optimiser, the two end with the same weights and per-epoch losses (to float32
+  round-off). It uses `tf.GradientTape`, so this module is TensorFlow-specific.
+- `layer_gradient_norms`: the loss gradient's norm per layer kernel, which
+  `callbacks.GradientStats` records every epoch (chapters 02 and 11 call it directly).
+- `fit_steps`, `restart` and `accuracy`: train for an exact number of gradient steps, put a
+  compiled model back at its start without compiling again, and score it in one call; the
+  chapters that compare many short runs (10 to 13) use them.
 
 Example:
     >>> import keras, numpy as np
