@@ -58,3 +58,14 @@ POINTS = {
     "sgd_step": 2,
     "bias_variance": 2,
 }
+
+# Mutants of the answer that behave like it (`course mutants`): each changes the estimate by
+# less than the seed-to-seed spread the band is built from.
+EQUIVALENT = {
+    "bias_variance": {
+        "L5:35-37 constant 50->51": "51 grid points instead of 50 average the same curve",
+        "L7:13-23 range stop -1": "199 resampled training sets instead of 200",
+        "L7:19-22 constant 200->201": "201 resampled training sets instead of 200",
+        "L9:12-58 Add->Sub": "the noise is symmetric: sin(2πx) - ε has the law of sin(2πx) + ε",
+    },
+}
