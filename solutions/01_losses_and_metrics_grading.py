@@ -3,22 +3,30 @@
 import numpy as np
 
 _rng = np.random.default_rng(1_2026)
+#: Draws for probes added later, so that the earlier probes keep their values.
+_more = np.random.default_rng(2_2026)
 
 PROBES = {
     "huber_loss": [
         (_rng.normal(0, 3, (15, 2)), _rng.normal(0, 3, (15, 2)), 1.5),
         (_rng.normal(0, 1, (4, 6)), _rng.normal(0, 1, (4, 6)), 0.1),
         (np.zeros((2, 1)), np.array([[1.0], [-1.0]]), 1.0),  # exactly at delta
+        # Three axes: "the last axis" is not axis 1.
+        (_more.normal(0, 2, (3, 4, 5)), _more.normal(0, 2, (3, 4, 5)), 1.0),
     ],
     "binary_focal_loss": [
         (_rng.integers(0, 2, (25, 1)).astype(float), _rng.uniform(0.05, 0.95, (25, 1)), 2.0),
         (_rng.integers(0, 2, (10, 3)).astype(float), _rng.uniform(0.2, 0.8, (10, 3)), 1.0),
         (np.array([[1.0], [0.0]]), np.array([[0.99], [0.01]]), 3.0),
+        # Three axes: "the last axis" is not axis 1.
+        (_more.integers(0, 2, (2, 3, 4)).astype(float), _more.uniform(0.1, 0.9, (2, 3, 4)), 2.0),
     ],
     "expected_calibration_error": [
         (_rng.integers(0, 4, 300), _rng.dirichlet(np.ones(4) * 0.3, 300), 10),
         (_rng.integers(0, 2, 50), _rng.dirichlet(np.ones(2), 50), 15),
         (np.array([0, 0, 1]), np.array([[0.55, 0.45], [0.95, 0.05], [0.65, 0.35]]), 4),
+        # Confidence exactly 1, and wrong: it belongs in the last bin, not beyond it.
+        (np.array([1, 0, 1]), np.array([[1.0, 0.0], [0.0, 1.0], [0.2, 0.8]]), 5),
     ],
     "f1_score": [
         (_rng.integers(0, 2, 80), _rng.integers(0, 2, 80)),
@@ -44,4 +52,16 @@ POINTS = {
     "f1_score": 1,
     "MarginHinge": 2,
     "minority_recall": 2,
+}
+
+# Mutants of the answers that behave like them (`course mutants`).
+EQUIVALENT = {
+    "huber_loss": {
+        "L7:28-42 LtE->Lt": "at |error| = delta both branches give 0.5 * delta²",
+    },
+    "minority_recall": {
+        "L6:9-38 Lt->LtE": "uniform draws equal to 0.05 have probability 0",
+        "L7:9-55 Add->Sub": "shifting the minority by -1.5 instead of +1.5 is the same problem "
+        "mirrored: the classifier learns the other sign",
+    },
 }

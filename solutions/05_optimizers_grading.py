@@ -37,6 +37,9 @@ PROBES = {
         ([_rng.normal(size=(5, 5)), _rng.normal(size=5), _rng.normal(size=(2, 2, 2))], 2.0),
         ([np.array([0.3, 0.4])], 0.5),  # exactly at the limit
         ([np.array([100.0]), np.array([-1.0, 1.0])], 1.0),
+        ([np.array([0.1, -0.2]), np.array([0.2])], 3.0),  # well below the limit: unchanged
+        ([np.array([0.6, 0.0]), np.zeros((1, 2))], 0.3),  # a norm below 1, above the limit
+        ([np.zeros(3), np.zeros((2, 2))], 1.0),  # all zero: no NaN
     ],
     # (learning_rate, beta_1, beta_2, seed), run through the harness below.
     "Lion": [(1e-3, 0.9, 0.99, 61), (1e-2, 0.8, 0.95, 62), (3e-4, 0.95, 0.98, 63)],
@@ -60,4 +63,22 @@ POINTS = {
     "clip_by_global_norm": 1,
     "Lion": 2,
     "training_loss": 2,
+}
+
+# Mutants of the answers that behave like them (`course mutants`).
+EQUIVALENT = {
+    "clip_by_global_norm": {
+        "L5:49-64 Gt->GtE": "at a zero norm clip_norm / 0.0 is inf in NumPy, "
+        "and min(1.0, inf) is 1",
+        "L5:70-73 constant 1.0->2.0": "that branch runs only for all-zero gradients: 0 * 2 = 0",
+    },
+    "Lion": {
+        "L23:34-48 Mult->Div": "direction is a sign, +1 or -1 on every probe: lr / d equals lr * d",
+    },
+    "training_loss": {
+        "L13:4-64 drop verbose=": "verbose changes what fit prints, not what it computes",
+        "L13:62-63 constant 0->1": "verbose changes what fit prints, not what it computes",
+        "L14:17-57 drop verbose=": "verbose changes what evaluate prints, not its result",
+        "L14:55-56 constant 0->1": "verbose changes what evaluate prints, not its result",
+    },
 }

@@ -70,8 +70,8 @@ def tape_training(
 def loss_training(loss_class: type, margin: float, seed: int) -> tuple[np.ndarray, ...]:
     """A `Loss` subclass taking `margin`: its values, its config clone's, and a fit with it.
 
-    Labels are 0/1 and predictions raw scores. Returns (per-batch losses of
-    the loss on four fixed batches, the same for `from_config(get_config())`,
+    Labels are 0/1 and predictions raw scores, three per example. Returns
+    (per-batch losses of the loss on four fixed batches, the same for `from_config(get_config())`,
     the linear classifier's kernel after three epochs of SGD on that loss).
     """
     import keras
@@ -79,8 +79,9 @@ def loss_training(loss_class: type, margin: float, seed: int) -> tuple[np.ndarra
     rng = _seeded(seed)
     loss = loss_class(margin=margin)
     clone = loss_class.from_config(loss.get_config())
-    labels = rng.integers(0, 2, (4, 16, 1)).astype("float32")
-    scores = rng.normal(0, 2, (4, 16, 1)).astype("float32")
+    # Three outputs per example, so that averaging over the wrong axis, or summing, shows.
+    labels = rng.integers(0, 2, (4, 16, 3)).astype("float32")
+    scores = rng.normal(0, 2, (4, 16, 3)).astype("float32")
     values = np.array([float(_numpy(loss(t, s))) for t, s in zip(labels, scores, strict=True)])
     cloned = np.array([float(_numpy(clone(t, s))) for t, s in zip(labels, scores, strict=True)])
     x = rng.normal(0, 1, (128, 4)).astype("float32")
