@@ -63,5 +63,10 @@ EQUIVALENT = {
         "L6:9-38 Lt->LtE": "uniform draws equal to 0.05 have probability 0",
         "L7:9-55 Add->Sub": "shifting the minority by -1.5 instead of +1.5 is the same problem "
         "mirrored: the classifier learns the other sign",
+        "L10:4-56 drop verbose=": "verbose changes what fit prints, not what it computes",
+        "L10:69-70 constant 0->1": "verbose changes what fit prints, not what it computes",
+        "L11:28-29 constant 0->1": "{1: 1.0, 1: w} is {1: w}: class 0 keeps the weight 1.0 it had",
+        "L12:16-50 drop verbose=": "verbose changes what predict prints, not its result",
+        "L12:48-49 constant 0->1": "verbose changes what predict prints, not its result",
     },
 }
