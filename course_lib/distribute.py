@@ -31,6 +31,7 @@ __all__ = [
     "choose_strategy",
     "cpu_bfloat16_instructions",
     "get_strategy",
+    "gpu_compute_capability",
     "native_bfloat16_cpu",
     "precision_policy",
     "split_cpu",
@@ -164,23 +165,53 @@ def native_bfloat16_cpu() -> bool:
     return onednn and cpu_bfloat16_instructions()
 
 
-def precision_policy(kind: str, native_bfloat16: bool | None = None) -> str:
+#: The first GPU generation with float16 tensor cores (Volta): its CUDA compute capability.
+TENSOR_CORES_FROM = (7, 0)
+
+
+def gpu_compute_capability() -> tuple[int, int] | None:
+    """The first GPU's CUDA compute capability, as TensorFlow reports it; None without one."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return None
+    capability = tf.config.experimental.get_device_details(gpus[0]).get("compute_capability")
+    return tuple(capability) if capability else None
+
+
+def precision_policy(
+    kind: str,
+    native_bfloat16: bool | None = None,
+    compute_capability: tuple[int, int] | None = None,
+) -> str:
     """The Keras dtype policy that pays on a kind of device (`StrategyChoice.kind`).
 
-    float16 with loss scaling on GPUs (Keras wraps the optimiser in a
-    `LossScaleOptimizer` at `compile`), bfloat16 on TPUs, which need no loss
-    scaling. On a CPU, bfloat16 only where the CPU computes in it natively
-    (`native_bfloat16`, detected by `native_bfloat16_cpu` when None), else
-    float32. Measured on a 2-core AMD EPYC with AVX512_BF16
-    (`benchmarks/results/throughput_cpu_onednn_*.md`): with oneDNN on,
-    `mixed_bfloat16` trained 1.73x faster than float32 and `mixed_float16`
-    0.73x as fast; with oneDNN off neither gained.
+    float16 with loss scaling on GPUs with tensor cores (Volta, compute
+    capability 7.0, and newer, Colab's T4 included; Keras wraps the optimiser
+    in a `LossScaleOptimizer` at `compile`), float32 on older GPUs, which have
+    no float16 tensor cores. bfloat16 would also do from Ampere (8.0) on, but
+    not on the T4 (7.5), so float16 is the one policy for every GPU that has
+    tensor cores. `compute_capability` is detected (`gpu_compute_capability`)
+    when None; a GPU whose capability TensorFlow does not report gets float16.
+    bfloat16 on TPUs, which need no loss scaling. On a CPU, bfloat16 only where
+    the CPU computes in it natively (`native_bfloat16`, detected by
+    `native_bfloat16_cpu` when None), else float32. Measured on a 2-core AMD
+    EPYC with AVX512_BF16 (`benchmarks/results/throughput_cpu_onednn_*.md`):
+    with oneDNN on, `mixed_bfloat16` trained 1.73x faster than float32 and
+    `mixed_float16` 0.73x as fast; with oneDNN off neither gained.
 
     Example:
         >>> precision_policy("cpu", native_bfloat16=False), precision_policy("cpu", True)
         ('float32', 'mixed_bfloat16')
+        >>> precision_policy("one-gpu", compute_capability=(6, 0))  # a P100
+        'float32'
     """
     if kind in ("one-gpu", "multi-gpu"):
+        if compute_capability is None:
+            compute_capability = gpu_compute_capability()
+        if compute_capability is not None and tuple(compute_capability) < TENSOR_CORES_FROM:
+            return "float32"
         return "mixed_float16"
     if kind == "tpu":
         return "mixed_bfloat16"

@@ -35,12 +35,18 @@ class Environment:
     gpu_count: int
     in_colab: bool
     logs_quiet: bool
+    #: TensorFlow's oneDNN kernels are on: `setup` turns them off, unless
+    #: TensorFlow was imported earlier or `TF_ENABLE_ONEDNN_OPTS=1` was set.
+    #: The last digits of training numbers then differ from the recordings.
+    onednn: bool = False
 
     def report(self) -> str:
         """The one-line report `setup` prints."""
         from course_lib import __version__
 
-        device = f"GPU x{self.gpu_count}" if self.accelerator == "GPU" else self.accelerator
+        device = self.accelerator
+        if self.accelerator == "GPU":  # `setup` turns TensorFlow's TF32 matmuls off on GPUs
+            device = f"GPU x{self.gpu_count}, TF32 off"
         parts = [
             f"course_lib {__version__}",
             f"TensorFlow {self.tensorflow_version}",
@@ -51,6 +57,8 @@ class Environment:
             + (f" (offset {self.seed_offset})" if self.seed_offset else "")
             + (", deterministic ops" if self.deterministic else ""),
         ]
+        if self.onednn:
+            parts.append("oneDNN on: last digits differ from the recorded outputs")
         return " | ".join(parts)
 
 
@@ -91,6 +99,29 @@ def seed(number: int = 0) -> int:
         >>> del os.environ["COURSE_SEED"]
     """
     return _shifted(number, seed_offset())
+
+
+def cpu_subprocess_environment(**variables: str) -> dict[str, str]:
+    """The environment for a training subprocess that runs on the CPU.
+
+    This process's environment with every GPU hidden (`CUDA_VISIBLE_DEVICES`
+    empty), so that a child started from a notebook on a GPU runtime does not
+    try to claim the GPU memory the notebook's kernel holds, plus `variables`.
+
+    Example:
+        >>> cpu_subprocess_environment(TF_CPP_MIN_LOG_LEVEL="3")["CUDA_VISIBLE_DEVICES"]
+        ''
+    """
+    return dict(os.environ, CUDA_VISIBLE_DEVICES="", **variables)
+
+
+def onednn_enabled() -> bool:
+    """Whether the loaded TensorFlow runs its oneDNN kernels (fixed when it was imported)."""
+    try:
+        from tensorflow.python.util import _pywrap_util_port
+    except ImportError:  # a TensorFlow build without the probe
+        return False
+    return bool(_pywrap_util_port.IsMklEnabled())
 
 
 def _shifted(number: int, offset: int) -> int:
@@ -196,6 +227,10 @@ def setup(seed: int = 42, deterministic: bool = True, verbose: bool = True) -> E
     keras.utils.set_random_seed(_shifted(seed, offset))
     if deterministic:
         tf.config.experimental.enable_op_determinism()
+    if accelerator == "GPU":
+        # Ampere and newer GPUs multiply float32 matrices in TF32 (10-bit mantissa) by
+        # default; the course's float32 comparisons (1e-5 and tighter) need float32.
+        tf.config.experimental.enable_tensor_float_32_execution(False)
     env = Environment(
         seed=seed,
         seed_offset=offset,
@@ -207,6 +242,7 @@ def setup(seed: int = 42, deterministic: bool = True, verbose: bool = True) -> E
         gpu_count=count if accelerator == "GPU" else 0,
         in_colab="google.colab" in sys.modules,
         logs_quiet=logs_quiet,
+        onednn=onednn_enabled(),
     )
     if verbose:
         print(env.report())

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib.environment import cpu_subprocess_environment
+
 #: The worker's batch size: the digits' 1,257 training examples make 40 steps an epoch.
 BATCH_SIZE = 32
 
@@ -94,7 +96,7 @@ def train_in_subprocess(
         str(seed),
         str(kill_at_step or 0),
     ]
-    environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
+    environment = cpu_subprocess_environment(TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, env=environment, check=False

@@ -48,6 +48,8 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib.environment import cpu_subprocess_environment
+
 #: Examples per step across all workers.
 GLOBAL_BATCH = 32
 
@@ -115,7 +117,9 @@ def launch_workers(
     try:
         for index in range(count):
             task = {"cluster": cluster, "task": {"type": "worker", "index": index}}
-            environment = dict(os.environ, TF_CONFIG=json.dumps(task), TF_CPP_MIN_LOG_LEVEL="3")
+            environment = cpu_subprocess_environment(
+                TF_CONFIG=json.dumps(task), TF_CPP_MIN_LOG_LEVEL="3"
+            )
             log = (work_dir / f"worker-{index}.log").open("w")
             logs.append(log)
             command = [

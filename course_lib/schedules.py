@@ -17,10 +17,10 @@ cosine decay with restarts, and linear warm-up (`CosineDecay(warmup_target=,
 warmup_steps=)`, whose `initial_learning_rate` is where the warm-up *starts*
 and whose `decay_steps` count *after* the warm-up): use those.
 
-`OneCycle` cycles the learning rate only. Smith's one-cycle policy also
-cycles momentum inversely; a Keras optimiser's `momentum` (and Adam's
-`beta_1`) is a Python float read once when the training step is traced, so
-no schedule or callback can change it during `fit` (chapter 05 measures it).
+`OneCycle` cycles the learning rate. Smith's one-cycle policy also cycles
+momentum inversely: `course_lib.momentum` does that part, since a Keras
+optimiser reads a float hyperparameter once, when `fit` traces the training
+step, and only a variable can change during `fit`.
 
 Example:
     >>> schedule = StepDecay(0.1, drop=0.5, steps_per_drop=10)
@@ -152,11 +152,12 @@ class OneCycle(_Schedule):
     half cosine from `max_learning_rate / div_factor` to `max_learning_rate`;
     for the rest it falls along a half cosine to
     `max_learning_rate / div_factor / final_div_factor`. These are the
-    defaults of fastai and of PyTorch's `OneCycleLR`. Past `total_steps` the
-    rate stays at its final value.
+    defaults of PyTorch's `OneCycleLR` and of fastai v1 (fastai v2's
+    `fit_one_cycle` rises for 25 % and ends at `max_learning_rate / 1e5`).
+    Past `total_steps` the rate stays at its final value.
 
-    It cycles the learning rate only (see the module's docstring for why
-    momentum cannot follow inside a Keras `fit`).
+    It cycles the learning rate; `course_lib.momentum.OneCycleMomentum`
+    cycles momentum in step with it.
 
     Args:
         max_learning_rate: the peak, e.g. the upper end of a range test's bracket.

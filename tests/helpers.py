@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -49,3 +50,22 @@ def run_python(code: str, timeout: float = 180) -> subprocess.CompletedProcess:
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
         check=False,
     )
+
+
+class _Stopped(Exception):
+    """Raised by `child_environment`'s stand-in, before any process starts."""
+
+
+def child_environment(monkeypatch, module, starter: str, start) -> dict[str, str]:
+    """The environment `start()` gives the process it starts with `module.subprocess.<starter>`
+    (`run` or `Popen`), which is replaced by a stand-in that records it and starts nothing."""
+    seen: dict[str, str] = {}
+
+    def stand_in(command, env, **kwargs):
+        seen.update(env)
+        raise _Stopped
+
+    monkeypatch.setattr(module.subprocess, starter, stand_in)
+    with contextlib.suppress(_Stopped):
+        start()
+    return seen

@@ -28,6 +28,18 @@ def test_two_setup_commands_use_extras_that_exist():
     assert {"pytest", "nbval", "pytest-xdist"} <= {re.split("[<>=]", r)[0] for r in extras["test"]}
 
 
+def test_the_readme_test_command_cannot_hang():
+    """Every test has a time limit (pytest-timeout), enforced from a thread so that a test
+    stuck in native code ends too, and every notebook cell its own, shorter one."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    extras = {re.split("[<>=]", r)[0] for r in project["project"]["optional-dependencies"]["test"]}
+    options = project["tool"]["pytest"]["ini_options"]
+    assert "pytest-timeout" in extras
+    assert options["timeout_method"] == "thread" and 0 < options["timeout"] <= 1800
+    cell_limit = next(a for a in options["addopts"] if a.startswith("--nbval-cell-timeout="))
+    assert int(cell_limit.split("=")[1]) < options["timeout"]
+
+
 def test_ci_runs_the_readme_test_command():
     # .ci/run extracts the block itself; check its extraction gives the same text.
     script = (ROOT / ".ci" / "run").read_text()

@@ -44,8 +44,9 @@ def _same_as_keras_sgd(result, args) -> str | None:
 
 MOMENTUM_STEP = Exercise(
     id="momentum_step",
-    hint="Keras's velocity already holds the learning rate: v = momentum * v - lr * g. Plain "
-    "momentum adds v to the weights; Nesterov adds momentum * v - lr * g, with the new v.",
+    hint="Keras's velocity is measured in steps, not in gradients: ask where the learning rate"
+    " goes. Nesterov differs only in what it adds to the weights, a look-ahead along the "
+    "new velocity.",
     public_cases=(
         Case(
             "literal: plain momentum",
@@ -105,9 +106,9 @@ def _adam_case(seed: int, t: int, gradient_scale: float, epsilon: float):
 
 ADAM_STEP = Exercise(
     id="adam_step",
-    hint="update m and v first. Keras does not divide m and v by their bias corrections: it "
-    "folds both into the step size, alpha = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t), and "
-    "divides alpha * m by sqrt(v) + epsilon. The two forms differ where epsilon matters.",
+    hint="Update both moving averages first. Where Keras puts the bias corrections is what "
+    "this exercise tests: chapter 05's section 4 shows that moving them changes where "
+    "epsilon acts.",
     public_cases=(
         Case(
             "literal: the first step from zero moments is lr * sign(g)",
@@ -149,9 +150,8 @@ def _same_as_tensorflow_clipping(result, args) -> str | None:
 
 CLIP_BY_GLOBAL_NORM = Exercise(
     id="clip_by_global_norm",
-    hint="the global norm is the square root of the sum of every element squared, over all "
-    "the arrays together; scale every array by the same factor, and only when that norm is "
-    "above clip_norm.",
+    hint="'Global' means one norm for all the arrays together, and one factor for all of them."
+    " When should that factor be 1?",
     public_cases=(
         Case(
             "literal: one spiked gradient and one small one",
@@ -187,10 +187,9 @@ def _same_as_keras_lion(result, args) -> str | None:
 
 LION = Exercise(
     id="Lion",
-    hint="build: one zero slot per weight with self.add_variable_from_reference(v, 'momentum'). "
-    "update_step: the step is lr * sign(beta_1 * m + (1 - beta_1) * g), taken before m is "
-    "updated to beta_2 * m + (1 - beta_2) * g. get_config: add beta_1 and beta_2 to "
-    "super().get_config().",
+    hint="build makes one slot per weight, as chapter 05's from-scratch classes do. In "
+    "update_step the order matters: the sign uses the slot as it was before this step. "
+    "get_config must give back everything __init__ takes.",
     public_cases=(
         Case(
             "same weights as keras.optimizers.Lion after 60 steps, and after a config clone",

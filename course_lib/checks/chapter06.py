@@ -33,10 +33,8 @@ def _same_as_keras_cosine(result, args) -> str | None:
 
 WARMUP_COSINE = Exercise(
     id="warmup_cosine",
-    hint="two phases. While step < warmup_steps the rate rises on a straight line from "
-    "initial_learning_rate to warmup_target. After it, progress = min(step - warmup_steps, "
-    "decay_steps) / decay_steps, and the rate is warmup_target * ((1 - alpha) * "
-    "(1 + cos(pi * progress)) / 2 + alpha).",
+    hint="Two phases, split at warmup_steps. Which argument is where the warm-up starts, and "
+    "does decay_steps count the warm-up? Past the end the rate stays where it got to.",
     public_cases=(
         Case(
             "literal: half-way through the warm-up",
@@ -78,9 +76,8 @@ def _same_as_weighted_average(result, args) -> str | None:
 
 SMOOTH_LOSSES = Exercise(
     id="smooth_losses",
-    hint="keep a running average a = beta * a + (1 - beta) * loss, starting at 0, and divide "
-    "the i-th value (counting from 1) by 1 - beta**i, which removes the pull towards the "
-    "starting 0.",
+    hint="An exponential moving average started at 0 is pulled towards 0 at first; divide out "
+    "that pull, which depends on how many values the average has seen.",
     public_cases=(
         Case(
             "literal: the first value is the first loss",
@@ -110,9 +107,9 @@ def _same_as_course_cyclical(result, args) -> str | None:
 
 TRIANGULAR = Exercise(
     id="Triangular",
-    hint="cycle = floor(1 + step / (2 * step_size)); x = abs(step / step_size - 2 * cycle + 1); "
-    "rate = base + (max - base) * maximum(0, 1 - x). Cast the step to float32 with "
-    "keras.ops.cast, use keras.ops throughout, and return the three arguments from get_config.",
+    hint="Use keras.ops so it runs inside the compiled step: first find which cycle the step "
+    "is in, then how far it lies from that cycle's middle, in units of step_size. "
+    "get_config returns what __init__ takes.",
     public_cases=(
         Case(
             "its rates, its config clone's, and the weights after 60 steps of SGD",

@@ -27,9 +27,8 @@ def _same_as_sklearn_kfold(result, args) -> str | None:
 
 KFOLD_SPLIT = Exercise(
     id="kfold_split",
-    hint="the folds are consecutive blocks of indices. Their sizes are n // k, and the first "
-    "n % k folds get one more. The validation part of fold i is its block; the training part "
-    "is every other index, in increasing order (np.setdiff1d or np.concatenate).",
+    hint="Blocks of consecutive indices. When n is not a multiple of k, which folds get the "
+    "extra examples? Check that every index is validated exactly once.",
     public_cases=(
         Case(
             "literal: 6 examples, 3 folds, the middle one",
@@ -65,10 +64,9 @@ def _just_enough(result, args) -> str | None:
 
 TRIALS_NEEDED = Exercise(
     id="trials_needed",
-    hint="one random trial misses the best top_fraction of the space with probability "
-    "1 - top_fraction, and n independent trials all miss it with probability "
-    "(1 - top_fraction) ** n. Find the smallest n that makes that at most 1 - confidence: "
-    "take logarithms, and round up with math.ceil.",
+    hint="Work with the chance that every trial misses: independent chances multiply. "
+    "Logarithms turn the inequality into one you can solve for n, and n must be a whole "
+    "number.",
     public_cases=(
         Case(
             "literal: the top 5 % with 95 % confidence",
@@ -115,10 +113,8 @@ def _searched_as_specified(result, args) -> str | None:
 
 TUNED_MLP = Exercise(
     id="TunedMLP",
-    hint="in build, draw units with hp.Int and the rate with hp.Float(..., sampling='log') in "
-    "that order, and compile with metrics=['accuracy']. In fit, draw batch_size with "
-    "hp.Choice and return model.fit(*args, batch_size=batch_size, **kwargs), passing on "
-    "everything the tuner gave you (epochs, validation data, callbacks).",
+    hint="The tuner records hyperparameters by name, in the order your code asks for them, so "
+    "the order is part of the answer. fit must pass on everything the tuner hands it.",
     public_cases=(
         Case("a 3-trial RandomSearch with it, seed 0", lambda: (0,), _searched_as_specified),
         Case("another seed", lambda: (5,), _searched_as_specified),

@@ -2,8 +2,9 @@
 
 References are crashes and resumes measured with `course_lib.interruption`,
 `course_lib.monitoring.Throughput` given the same step times, losses
-computed batch by batch beside `train_on_batch`, or small literal values;
-never a copy of the solution. The experiment's bands come from the course's
+computed batch by batch beside `train_on_batch`, small literal values, or
+(for the diagnosis) literal curves of a clear shape; never a copy of the
+solution. The experiment's bands come from the course's
 runs over seeds.
 """
 
@@ -17,11 +18,9 @@ from course_lib.checks.values import compare_values
 
 RESUME_AFTER_CRASH = Exercise(
     id="resume_after_crash",
-    hint="find the last backup at or before the crash. Epoch backups are written when an epoch "
-    "ends, so only the epochs finished before the crashing step count. Step backups are written "
-    "every save_freq steps, counted across epochs. A resumed fit starts the epoch that the "
-    "backup was written in (or the next one, for an epoch backup) from its first step, on the "
-    "backed-up weights and step count.",
+    hint="Ask when each kind of backup is written, and what BackupAndRestore restores: the "
+    "epoch to start again, the weights and the step count. Section 7's table is the "
+    "worked case.",
     public_cases=(
         # Each measured with course_lib.interruption: killed, then resumed on the same folder.
         Case(
@@ -59,9 +58,8 @@ def _same_as_throughput(result, args) -> str | None:
 
 STEADY_THROUGHPUT = Exercise(
     id="steady_throughput",
-    hint="the steady step time is the median of every step but the first (np.median). The "
-    "compile time is the first step minus that median, and the throughput is batch_size "
-    "divided by it.",
+    hint="The first step is unlike the others (section 5 says why), and a median is not moved "
+    "by one outlier. Throughput is examples per second.",
     public_cases=(
         Case(
             "literal: one slow first step",
@@ -95,9 +93,9 @@ def _same_as_direct_losses(result, args) -> str | None:
 
 BATCH_LOSSES = Exercise(
     id="BatchLosses",
-    hint="logs['loss'] at on_train_batch_end is the mean over the epoch's batches so far. With "
-    "m_k that mean after batch k (counting from 1), batch k's own loss is k * m_k - (k - 1) * "
-    "m_(k-1). Keep the previous mean in an attribute, and set it back to 0 in on_epoch_begin.",
+    hint="In Keras 3, logs['loss'] at a batch's end is not that batch's loss (section 5). Two "
+    "consecutive values of it determine the batch's own: keep what you need between "
+    "calls, and reset it when an epoch starts.",
     public_cases=(
         Case(
             "16 batches, SGD at 0.05, against losses computed batch by batch",
@@ -122,4 +120,54 @@ BEST_CHECKPOINT_LOSS = Exercise(
     ),
 )
 
-EXERCISES = (RESUME_AFTER_CRASH, STEADY_THROUGHPUT, BATCH_LOSSES, BEST_CHECKPOINT_LOSS)
+
+def _label(expected):
+    return lambda result, args: (
+        None if result == expected else f"expected {expected!r}, got {result!r}"
+    )
+
+
+_JUMPY = [2.3, 1.2, 0.9, 1.6, 1.1, 1.4, 1.2, 1.5]
+_OVERFIT_TRAIN = [1.2, 0.6, 0.4, 0.3, 0.22, 0.16, 0.12, 0.09, 0.07, 0.05]
+_OVERFIT_VAL = [1.1, 0.7, 0.55, 0.5, 0.52, 0.58, 0.65, 0.72, 0.8, 0.9]
+
+DIAGNOSE_RUN = Exercise(
+    id="diagnose_run",
+    hint="Compare the curves with themselves, not with fixed loss values: how far the training "
+    "loss fell from its first epoch, the largest rise from one epoch to the next, and where "
+    "the validation loss was lowest against where it ends. A little noise must not change "
+    "the verdict.",
+    public_cases=(
+        Case(
+            "literal: the training loss falls, then jumps back up",
+            lambda: (_JUMPY, [v + 0.1 for v in _JUMPY]),
+            _label("rate too high"),
+        ),
+        Case(
+            "literal: training falls to the end, validation turns up after epoch 4",
+            lambda: (_OVERFIT_TRAIN, _OVERFIT_VAL),
+            _label("overfitting"),
+        ),
+        Case(
+            "the same run with losses 100 times larger",
+            lambda: ([100 * v for v in _OVERFIT_TRAIN], [100 * v for v in _OVERFIT_VAL]),
+            _label("overfitting"),
+        ),
+        Case(
+            "literal: both still falling",
+            lambda: (
+                [2.0, 1.2, 0.8, 0.6, 0.45, 0.35, 0.28],
+                [1.9, 1.2, 0.85, 0.65, 0.5, 0.4, 0.33],
+            ),
+            _label("keep training"),
+        ),
+    ),
+)
+
+EXERCISES = (
+    RESUME_AFTER_CRASH,
+    STEADY_THROUGHPUT,
+    BATCH_LOSSES,
+    BEST_CHECKPOINT_LOSS,
+    DIAGNOSE_RUN,
+)

@@ -52,6 +52,7 @@ CHAPTER_OF = {
     "steady_throughput": "08",
     "BatchLosses": "08",
     "best_checkpoint_loss": "08",
+    "diagnose_run": "08",
     "scaled_rate": "09",
     "replica_loss_shares": "09",
     "replica_step": "09",

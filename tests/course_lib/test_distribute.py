@@ -24,6 +24,10 @@ def test_the_choice_prefers_a_tpu_then_gpus_then_cpu_replicas(
 
 def test_precision_policy_is_mixed_only_where_it_pays(monkeypatch):
     assert distribute.precision_policy("multi-gpu") == "mixed_float16"
+    # float16 pays only with tensor cores: Volta (7.0) on, the T4 (7.5) included; not a P100.
+    assert distribute.precision_policy("one-gpu", compute_capability=(6, 0)) == "float32"
+    assert distribute.precision_policy("one-gpu", compute_capability=(7, 5)) == "mixed_float16"
+    assert distribute.precision_policy("multi-gpu", compute_capability=(8, 0)) == "mixed_float16"
     assert distribute.precision_policy("tpu") == "mixed_bfloat16"
     assert distribute.precision_policy("cpu-replicas", native_bfloat16=False) == "float32"
     assert distribute.precision_policy("cpu", native_bfloat16=True) == "mixed_bfloat16"

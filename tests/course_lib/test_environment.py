@@ -12,7 +12,9 @@ from course_lib.environment import (
     SEED_OFFSET_VARIABLE,
     SEED_STRIDE,
     Environment,
+    cpu_subprocess_environment,
 )
+from course_tools import verify
 
 
 def test_setup_reports_and_returns_what_it_found(capsys):
@@ -118,3 +120,64 @@ def test_a_malformed_offset_is_a_clear_error(monkeypatch):
     monkeypatch.setenv(SEED_OFFSET_VARIABLE, "one")
     with pytest.raises(ValueError, match="COURSE_SEED must be an integer"):
         course_lib.seed(0)
+
+
+def _environment(**changes) -> Environment:
+    fields = dict(
+        seed=42,
+        seed_offset=0,
+        deterministic=True,
+        tensorflow_version="2.21.0",
+        keras_version="3.15.1",
+        backend="tensorflow",
+        accelerator="CPU",
+        gpu_count=0,
+        in_colab=False,
+        logs_quiet=True,
+    )
+    return Environment(**{**fields, **changes})
+
+
+def test_the_report_says_when_onednn_is_on_and_when_tf32_is_off():
+    recorded = _environment()
+    assert "oneDNN" not in recorded.report() and "TF32" not in recorded.report()
+    assert "oneDNN on" in _environment(onednn=True).report()
+    assert "device: GPU x1, TF32 off" in _environment(accelerator="GPU", gpu_count=1).report()
+
+
+def test_nbval_compares_the_report_alike_whatever_the_device_and_onednn_state():
+    def sanitized(line):
+        for pattern, replacement in verify.sanitize_rules():
+            line = pattern.sub(replacement, line)
+        return line
+
+    recorded = sanitized(_environment().report())
+    for other in (
+        _environment(onednn=True, seed_offset=1),
+        _environment(accelerator="GPU", gpu_count=2, onednn=True),
+        _environment(accelerator="TPU"),
+    ):
+        assert sanitized(other.report()) == recorded
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", ["0", "1"])
+def test_the_onednn_state_is_what_tensorflow_was_imported_with(value):
+    probe = "from course_lib.environment import onednn_enabled; print(onednn_enabled())"
+    environment = dict(os.environ, TF_ENABLE_ONEDNN_OPTS=value, TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run(
+        [sys.executable, "-c", "import tensorflow; " + probe],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+        timeout=120,
+    )
+    assert done.stdout.strip() == str(value == "1")
+
+
+def test_training_subprocesses_do_not_see_the_gpu(monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
+    environment = cpu_subprocess_environment(TF_CONFIG="{}")
+    assert environment["CUDA_VISIBLE_DEVICES"] == "" and environment["TF_CONFIG"] == "{}"
+    assert environment["PATH"] == os.environ["PATH"]

@@ -2,7 +2,9 @@ import numpy as np
 import psutil
 import pytest
 
+from course_lib import interruption
 from course_lib.interruption import train_in_subprocess
+from tests.helpers import child_environment
 
 
 @pytest.mark.slow
@@ -30,3 +32,9 @@ def test_a_process_past_its_timeout_is_killed_and_reported(tmp_path):
 def test_a_failing_process_raises_with_its_error(tmp_path):
     with pytest.raises(RuntimeError, match="ValueError"):
         train_in_subprocess(tmp_path, epochs=1, save_freq="every-step")
+
+
+def test_the_training_process_runs_with_the_gpu_hidden(tmp_path, monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
+    start = lambda: train_in_subprocess(tmp_path)  # noqa: E731
+    assert child_environment(monkeypatch, interruption, "run", start)["CUDA_VISIBLE_DEVICES"] == ""

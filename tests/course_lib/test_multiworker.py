@@ -3,6 +3,7 @@ import psutil
 import pytest
 
 from course_lib import multiworker
+from tests.helpers import child_environment
 
 
 def test_free_ports_are_distinct_loopback_ports():
@@ -53,3 +54,10 @@ def test_a_cluster_past_its_timeout_is_killed(tmp_path):
     with pytest.raises(TimeoutError, match=r"past 0\.5 s"):
         multiworker.launch_workers(2, tmp_path, steps=5, timeout=0.5)
     assert not psutil.Process().children(recursive=True)
+
+
+def test_the_workers_run_with_the_gpu_hidden(tmp_path, monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
+    start = lambda: multiworker.launch_workers(2, tmp_path)  # noqa: E731
+    environment = child_environment(monkeypatch, multiworker, "Popen", start)
+    assert environment["CUDA_VISIBLE_DEVICES"] == "" and "TF_CONFIG" in environment
