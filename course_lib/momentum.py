@@ -90,8 +90,9 @@ class OneCycleMomentum:
     For the first `warmup_fraction` of `total_steps` the momentum falls along a
     half cosine from `max_momentum` to `base_momentum`, then rises along a half
     cosine back to `max_momentum`; past `total_steps` it stays there. The
-    defaults are PyTorch's `OneCycleLR` and fastai's, and the warm-up matches
-    `course_lib.schedules.OneCycle`'s, so the two move in step.
+    momentum bounds are the defaults of PyTorch's `OneCycleLR` and fastai's;
+    the 30 % fall is PyTorch's and fastai v1's, and matches
+    `course_lib.schedules.OneCycle`'s rise, so the two move in step.
 
     Args:
         total_steps: the length of training in steps (epochs x batches per epoch).

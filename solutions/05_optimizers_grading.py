@@ -16,6 +16,14 @@ def _adam_state(size, scale):
 
 
 PROBES = {
+    # (curvatures, momentum, nesterov): the largest curvature must decide, whatever its place.
+    "largest_stable_rate": [
+        ([3.0, 0.2, 7.5], 0.0, False),
+        ([100.0, 1.0], 0.9, False),
+        ([0.01, 0.3, 0.05], 0.5, True),
+        ([5.0], 0.99, True),
+        (list(_rng.uniform(0.1, 40.0, 10)), 0.8, False),
+    ],
     "momentum_step": [
         (
             _rng.normal(size=(4, 3)),
@@ -48,6 +56,7 @@ PROBES = {
 }
 
 TOLERANCE = {
+    "largest_stable_rate": (1e-9, 1e-12),
     "momentum_step": (1e-9, 1e-12),
     "adam_step": (1e-9, 1e-12),
     "Lion": (1e-4, 1e-5),
@@ -58,6 +67,7 @@ HARNESS = {"Lion": "course_lib.checks.harness:optimizer_training"}
 BAND = {"training_loss": {"seeds": range(4), "margin": 0.15}}
 
 POINTS = {
+    "largest_stable_rate": 1,
     "momentum_step": 1,
     "adam_step": 1,
     "clip_by_global_norm": 1,

@@ -23,11 +23,20 @@ PROBES = {
     "Triangular": [(0.002, 0.02, 7, 71), (0.0, 0.1, 1, 72), (0.03, 0.3, 25, 73)],
     # (learning_rate, cosine, seed): graded against the reference's runs over BAND's seeds.
     "annealed_training_loss": [(0.05, False, 121), (0.05, True, 122), (0.2, True, 123)],
+    # (n_examples, epochs, batch_size, initial_learning_rate, decay_steps, decay_rate, staircase)
+    "last_update_rate": [
+        (1257, 5, 32, 0.1, 100, 0.5, False),  # the chapter's digits: a short last batch
+        (1257, 5, 128, 0.1, 100, 0.5, False),  # the same schedule at 4 times the batch
+        (1000, 3, 100, 0.05, 7, 0.9, True),  # batches that divide the data, a staircase
+        (999, 2, 100, 0.05, 5, 0.7, True),  # one example short of it
+        (64, 1, 64, 0.3, 10, 0.1, False),  # a single update: the initial rate
+    ],
 }
 
 TOLERANCE = {
     "warmup_cosine": (1e-9, 1e-12),
     "smooth_losses": (1e-9, 1e-12),
+    "last_update_rate": (1e-9, 1e-12),
     "Triangular": (1e-5, 1e-7),
 }
 
@@ -40,4 +49,5 @@ POINTS = {
     "smooth_losses": 1,
     "Triangular": 2,
     "annealed_training_loss": 2,
+    "last_update_rate": 1,
 }

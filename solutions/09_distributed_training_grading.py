@@ -5,6 +5,14 @@ import numpy as np
 _rng = np.random.default_rng(9_2026)
 
 PROBES = {
+    # (n_examples, per_replica_batch, epochs, min_updates, base_batch, base_rate, max_rate)
+    "largest_replica_count": [
+        (1257, 16, 6, 60, 16, 0.05, 5.0),  # updates decide: 8 replicas, 60 updates
+        (1257, 16, 6, 12, 16, 0.05, 0.81),  # the rate decides: 16 replicas, rate 0.8
+        (60_000, 128, 3, 100, 256, 0.1, 2.0),  # a base batch other than the replica batch: 14
+        (999, 10, 2, 40, 10, 0.01, 1.0),  # exactly 40 updates at 5 replicas, short batches
+        (50, 64, 1, 1, 64, 0.1, 0.05),  # one replica's rate is already too high: 0
+    ],
     # (step, per_replica_batch, replicas, base_batch, base_rate, warmup_steps)
     "scaled_rate": [
         (0, 32, 8, 64, 0.1, 50),
@@ -29,6 +37,7 @@ PROBES = {
 }
 
 TOLERANCE = {
+    "largest_replica_count": (0.0, 0.0),
     "scaled_rate": (1e-9, 1e-12),
     "replica_loss_shares": (1e-9, 1e-12),
     "replica_step": (1e-4, 1e-5),
@@ -39,6 +48,7 @@ HARNESS = {"replica_step": "course_lib.checks.harness:mirrored_training"}
 BAND = {"scaled_accuracy": {"seeds": range(5), "margin": 0.03}}
 
 POINTS = {
+    "largest_replica_count": 1,
     "scaled_rate": 1,
     "replica_loss_shares": 1,
     "replica_step": 2,

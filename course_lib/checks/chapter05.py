@@ -212,4 +212,54 @@ TRAINING_LOSS = Exercise(
     ),
 )
 
-EXERCISES = (MOMENTUM_STEP, ADAM_STEP, CLIP_BY_GLOBAL_NORM, LION, TRAINING_LOSS)
+
+def _converges(rate, curvatures, momentum, nesterov, steps=4000) -> bool:
+    """Whether Keras's momentum update, run on the quadratic sum(h w^2) / 2, converges."""
+    h = np.asarray(curvatures, float)
+    w, v = np.ones_like(h), np.zeros_like(h)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            gradient = h * w
+            v = momentum * v - rate * gradient
+            w = w + (momentum * v - rate * gradient if nesterov else v)
+    return bool(np.all(np.abs(w) < 1e-3))
+
+
+def _is_the_boundary(result, args) -> str | None:
+    """Simulated: just below the answer the run converges, just above it it does not."""
+    if not isinstance(result, (int, float)) or not result > 0:
+        return f"expected a positive learning rate, got {result!r}"
+    if not _converges(0.97 * result, *args):
+        return f"at 0.97 x your rate ({0.97 * result:.4g}) the run does not converge"
+    if _converges(1.03 * result, *args):
+        return f"at 1.03 x your rate ({1.03 * result:.4g}) the run still converges"
+    return None
+
+
+LARGEST_STABLE_RATE = Exercise(
+    id="largest_stable_rate",
+    hint="Each curvature is a separate one-dimensional problem with its own limit, and the run "
+    "converges only if every one of them does. Which curvature decides?",
+    public_cases=(
+        Case(
+            "simulated: plain SGD, curvatures 1 and 50",
+            lambda: ([1.0, 50.0], 0.0, False),
+            _is_the_boundary,
+        ),
+        Case(
+            "simulated: momentum 0.9, three curvatures",
+            lambda: ([0.5, 4.0, 20.0], 0.9, False),
+            _is_the_boundary,
+        ),
+        Case("simulated: Nesterov 0.9", lambda: ([2.0, 10.0], 0.9, True), _is_the_boundary),
+    ),
+)
+
+EXERCISES = (
+    MOMENTUM_STEP,
+    ADAM_STEP,
+    CLIP_BY_GLOBAL_NORM,
+    LION,
+    TRAINING_LOSS,
+    LARGEST_STABLE_RATE,
+)

@@ -1,6 +1,6 @@
 """Public cases of chapter 06's exercises ("Learning-rate schedules").
 
-References are Keras's own `CosineDecay`, a direct weighted average,
+References are Keras's own `CosineDecay`, the rate `fit` applied, a direct weighted average,
 `course_lib.schedules.CyclicalLR` driving the same training, or small
 literal values; never a copy of the solution. The experiment's bands come
 from the course's runs over seeds.
@@ -132,4 +132,45 @@ ANNEALED_TRAINING_LOSS = Exercise(
     ),
 )
 
-EXERCISES = (WARMUP_COSINE, SMOOTH_LOSSES, TRIANGULAR, ANNEALED_TRAINING_LOSS)
+
+def _rate_of_last_update(n_examples, epochs, batch_size, initial, decay_steps, rate, staircase):
+    """The learning rate `fit` applied in its last update, read from the optimiser."""
+    import keras
+
+    schedule = keras.optimizers.schedules.ExponentialDecay(
+        initial, decay_steps, rate, staircase=staircase
+    )
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(schedule), loss="mse")
+    seen = []
+    recorder = keras.callbacks.LambdaCallback(
+        on_train_batch_begin=lambda batch, logs: seen.append(float(model.optimizer.learning_rate))
+    )
+    data = np.zeros((n_examples, 1), "float32")
+    model.fit(data, data, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[recorder])
+    return seen[-1]
+
+
+def _same_as_fit(result, args) -> str | None:
+    return compare_values(result, _rate_of_last_update(*args), **TOLERANCE)
+
+
+LAST_UPDATE_RATE = Exercise(
+    id="last_update_rate",
+    hint="Count what fit counts: updates, not epochs, and a short last batch is an update too. "
+    "The schedule is called with the number of updates done before the current one.",
+    public_cases=(
+        Case(
+            "what fit applied: 100 examples, 2 epochs of batches of 32",
+            lambda: (100, 2, 32, 0.1, 5, 0.5, False),
+            _same_as_fit,
+        ),
+        Case(
+            "what fit applied, with staircase: 50 examples, 3 epochs of 16",
+            lambda: (50, 3, 16, 0.2, 4, 0.1, True),
+            _same_as_fit,
+        ),
+    ),
+)
+
+EXERCISES = (WARMUP_COSINE, SMOOTH_LOSSES, TRIANGULAR, ANNEALED_TRAINING_LOSS, LAST_UPDATE_RATE)

@@ -124,4 +124,28 @@ SCALED_ACCURACY = Exercise(
     ),
 )
 
-EXERCISES = (SCALED_RATE, REPLICA_LOSS_SHARES, REPLICA_STEP, SCALED_ACCURACY)
+
+def _count(expected):
+    return lambda result, args: compare_values(result, expected, rtol=0, atol=0)
+
+
+LARGEST_REPLICA_COUNT = Exercise(
+    id="largest_replica_count",
+    hint="Write down, as functions of the replica count, the number of updates in the whole "
+    "training and the scaled rate. One only falls and the other only grows as replicas are "
+    "added, so the answer is where the first of the two limits is crossed.",
+    public_cases=(
+        # Worked by hand: 5 replicas give ceil(1257 / 80) * 6 = 96 updates, 4 give 120.
+        Case(
+            "literal: the chapter's digits, at least 100 updates",
+            lambda: (1257, 16, 6, 100, 16, 0.05, 1.0),
+            _count(4),
+        ),
+        # The rate 0.01 * 32n / 32 reaches 0.1 at n = 10, with 320 updates still ahead.
+        Case("literal: the rate decides", lambda: (10_000, 32, 10, 50, 32, 0.01, 0.1), _count(10)),
+        # One replica: ceil(100 / 50) * 1 = 2 updates, fewer than 5.
+        Case("literal: not even one replica", lambda: (100, 50, 1, 5, 50, 0.1, 1.0), _count(0)),
+    ),
+)
+
+EXERCISES = (SCALED_RATE, REPLICA_LOSS_SHARES, REPLICA_STEP, SCALED_ACCURACY, LARGEST_REPLICA_COUNT)
