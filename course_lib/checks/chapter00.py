@@ -63,8 +63,9 @@ def _verify_standardize_keras(result, args) -> str | None:
 
 STANDARDIZE = Exercise(
     id="standardize",
-    hint="compute mean and std over axis 0 of x_train only (population std, ddof=0), "
-    "then apply (x - mean) / std to both arrays.",
+    hint="Which data may the statistics come from? A scaler is fitted on the training set only"
+    " and then applied unchanged to every split. NumPy's std is the population one by "
+    "default.",
     public_cases=(
         Case(
             "two columns on different scales",
@@ -119,7 +120,8 @@ def _linear_problem(seed: int, n: int, d: int) -> tuple:
 
 MSE_GRADIENTS = Exercise(
     id="mse_gradients",
-    hint="with e = x @ w + b - y and n examples: dL/dw = 2/n * x.T @ e and dL/db = 2/n * sum(e).",
+    hint="Differentiate the mean of the squared errors with respect to w and to b: the square "
+    "brings down a factor, and the mean divides by the number of examples.",
     public_cases=(
         Case(
             "one feature, two examples",
@@ -160,8 +162,8 @@ def _verify_fit(tolerance: float):
 
 TRAIN_LINEAR_REGRESSION = Exercise(
     id="train_linear_regression",
-    hint="repeat `epochs` times: compute the gradients of the MSE (your mse_gradients, "
-    "or tf.GradientTape), then w -= learning_rate * grad_w and b -= learning_rate * grad_b.",
+    hint="Gradient descent is a loop: the gradients at the current w and b, a step against "
+    "them, again. Exercise 2 already computes the gradients.",
     public_cases=(
         Case(
             "y = 2x - 1, noise-free: reaches the least-squares answer",
@@ -187,7 +189,7 @@ def _verify_vander(result, args) -> str | None:
 
 POLYNOMIAL_FEATURES = Exercise(
     id="polynomial_features",
-    hint="stack x**k for k = 0..degree as columns: shape (len(x), degree + 1).",
+    hint="One column per power of x, from the power 0 up to degree, in that order.",
     public_cases=(
         Case("x = [2, 3], degree 3", lambda: (np.array([2.0, 3.0]), 3), _verify_vander),
         Case(
@@ -219,9 +221,9 @@ def _same_as_builtin_sgd(result, args) -> str | None:
 
 SGD_STEP = Exercise(
     id="sgd_step",
-    hint="inside `with tf.GradientTape() as tape:` compute the predictions and the mean squared "
-    "error; outside it ask the tape for the gradients of the loss with respect to "
-    "`model.trainable_variables`, then move each variable against its gradient.",
+    hint="Record the forward pass and the loss on a tape, ask the tape for the loss's "
+    "gradients with respect to the model's variables, and step each variable against its "
+    "own.",
     public_cases=(
         Case(
             "5 steps at learning rate 0.1, same as keras SGD",
@@ -239,8 +241,8 @@ SGD_STEP = Exercise(
 
 BIAS_VARIANCE = Exercise(
     id="bias_variance",
-    hint="keep all 200 fits' predictions on the test grid in one array of shape (200, 50): "
-    "bias² compares their mean with the true curve, variance is their spread around that mean.",
+    hint="Keep every fit's predictions on the test grid. Bias squared compares their average "
+    "with the true curve; variance measures how they scatter around that average.",
     public_cases=(
         # Bands: the course's runs over 20 seeds, widened by 0.005.
         Case(

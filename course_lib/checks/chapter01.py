@@ -39,8 +39,9 @@ def _huber(delta):
 
 HUBER_LOSS = Exercise(
     id="huber_loss",
-    hint="with e = |y_pred - y_true|: 0.5 * e**2 where e <= delta, delta * (e - 0.5 * delta) "
-    "elsewhere; then the mean over axis -1.",
+    hint="Two pieces that meet at |error| = delta: quadratic inside, linear outside, with the "
+    "same value and slope where they meet. Average over the last axis, as Keras's losses "
+    "do.",
     public_cases=(
         Case(
             "small and large errors, literal",
@@ -77,8 +78,9 @@ def _binary(seed: int, n: int) -> tuple:
 
 BINARY_FOCAL_LOSS = Exercise(
     id="binary_focal_loss",
-    hint="p_t = p where y = 1 and 1 - p where y = 0; loss = -(1 - p_t)**gamma * log(p_t), "
-    "averaged over the last axis.",
+    hint="Write the cross-entropy with the probability the model gives the true class, then "
+    "weight down the examples it already gets right: the weight falls as that probability"
+    " rises.",
     public_cases=(
         Case(
             "gamma 0 is cross-entropy, literal",
@@ -107,8 +109,9 @@ def _verify_ece(result, args) -> str | None:
 
 EXPECTED_CALIBRATION_ERROR = Exercise(
     id="expected_calibration_error",
-    hint="confidence = max probability; bin it into `bins` equal-width bins on [0, 1]; "
-    "sum over bins of (share of examples) * |accuracy - mean confidence|.",
+    hint="Group the predictions by confidence (the top probability) into equal-width bins, "
+    "compare accuracy with mean confidence in each, and weight each bin by its share of "
+    "the examples. Mind a confidence of exactly 1.",
     public_cases=(
         Case(
             "two predictions in two bins, literal",
@@ -160,8 +163,8 @@ def _verify_f1(result, args) -> str | None:
 
 F1_SCORE = Exercise(
     id="f1_score",
-    hint="precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2 P R / (P + R); "
-    "return 0.0 when TP is 0.",
+    hint="Count true positives, false positives and false negatives; F1 is the harmonic mean "
+    "of precision and recall. What should it be when no positive is predicted correctly?",
     public_cases=(
         Case(
             "literal: TP 2, FP 1, FN 1",
@@ -211,9 +214,8 @@ def _same_as_scaled_keras_hinge(result, args) -> str | None:
 
 MARGIN_HINGE = Exercise(
     id="MarginHinge",
-    hint="turn 0/1 labels into -1/+1 with 2 * y - 1, then average max(0, margin - t * score) "
-    "over the last axis with keras.ops; get_config must return margin as well as what the "
-    "base class returns.",
+    hint="The hinge wants labels of -1 and +1. Keras losses average over the last axis and are"
+    " written with keras.ops, and get_config must let from_config rebuild the loss.",
     public_cases=(
         Case(
             "margin 1, same as keras.losses.Hinge, and fit with it",

@@ -25,8 +25,8 @@ def _expect_pair(expected: tuple[int, int]):
 
 COMPUTE_FANS = Exercise(
     id="compute_fans",
-    hint="dense (in, out): fans are in and out; convolution (*window, in, out): multiply "
-    "both by the product of the window sizes.",
+    hint="A convolution connects each output to a whole window of every input channel: the "
+    "window's size multiplies both fans.",
     public_cases=(
         Case("dense kernel (64, 10)", lambda: ((64, 10),), _expect_pair((64, 10))),
         Case(
@@ -55,8 +55,8 @@ def _verify_limit_against_keras(result, args) -> str | None:
 
 GLOROT_UNIFORM_LIMIT = Exercise(
     id="glorot_uniform_limit",
-    hint="Var(W) = 2 / (fan_in + fan_out) and a uniform on [-limit, limit] has variance "
-    "limit**2 / 3.",
+    hint="Glorot chooses the weights' variance from the two fans; find the limit of the "
+    "uniform distribution that has that variance.",
     public_cases=(
         Case(
             "fan_in = fan_out = 3 gives limit 1",
@@ -101,8 +101,8 @@ def _verify_propagation(result, args) -> str | None:
 
 PROPAGATE_VARIANCE = Exercise(
     id="propagate_variance",
-    hint="each layer multiplies the variance by fan_in * weight_variance; a ReLU before "
-    "a layer (all but the first) halves the second moment it passes on.",
+    hint="Each layer multiplies the variance by its fan-in times the weights' variance. Ask "
+    "what a ReLU in front of a layer does to what it passes on.",
     public_cases=(
         Case(
             "linear, Var(w) = 1/fan_in keeps the variance",
@@ -134,9 +134,8 @@ def _expect_scaling(expected: tuple[float, str]):
 
 INIT_FOR_ACTIVATION = Exercise(
     id="init_for_activation",
-    hint="ask what each activation does to a signal of variance 1 near zero: ReLU halves the "
-    "second moment; tanh has slope 1 at zero; the sigmoid has slope 1/4 there, and the "
-    "variance scales with the square of the slope.",
+    hint="Ask what each activation does to a signal of variance 1 near zero, and choose the "
+    "scale that undoes it.",
     public_cases=(
         Case("relu", lambda: ("relu",), _expect_scaling((2.0, "fan_in"))),
         Case("tanh", lambda: ("tanh",), _expect_scaling((1.0, "fan_avg"))),
@@ -174,8 +173,9 @@ def _same_statistics_as_keras(result, args) -> str | None:
 
 SCALED_GLOROT_UNIFORM = Exercise(
     id="ScaledGlorotUniform",
-    hint="the limit is gain · sqrt(6 / (fan_in + fan_out)); draw with keras.random.uniform and "
-    "the stored seed, and let get_config return every argument __init__ takes.",
+    hint="The limit is Glorot's, times the gain. Draw with keras.random and a seed, as Keras's"
+    " initialisers do (chapter 02's pitfall box says what one instance returns), and let "
+    "get_config return every argument __init__ takes.",
     public_cases=(
         Case(
             "gain 1 in a Dense(128) on 256 inputs",

@@ -42,8 +42,8 @@ def _train_args(seed: int, rows: int, features: int, epsilon: float) -> tuple:
 
 BATCH_NORM_TRAIN = Exercise(
     id="batch_norm_train",
-    hint="per column: mean and biased variance over the rows, (x - mean) / "
-    "sqrt(variance + epsilon), then * gamma + beta.",
+    hint="Normalise each feature with the batch's own statistics (the biased variance, as "
+    "Keras does), then scale and shift. Epsilon goes with the variance.",
     public_cases=(
         Case(
             "two columns, literal",
@@ -72,7 +72,7 @@ BATCH_NORM_TRAIN = Exercise(
 
 UPDATE_MOVING_AVERAGE = Exercise(
     id="update_moving_average",
-    hint="new = momentum * moving + (1 - momentum) * batch_value.",
+    hint="An exponential moving average: momentum says how much of the old value stays.",
     public_cases=(
         Case(
             "momentum 0.9",
@@ -116,8 +116,8 @@ def _inference_args(seed: int) -> tuple:
 
 BATCH_NORM_INFERENCE = Exercise(
     id="batch_norm_inference",
-    hint="the same formula as in training, with moving_mean and moving_variance in place "
-    "of the batch's statistics.",
+    hint="At inference the batch's own statistics are not used: which ones are, and where did "
+    "they come from?",
     public_cases=(
         Case(
             "one example, literal",
@@ -156,7 +156,7 @@ def _verify_layer_norm(result, args) -> str | None:
 
 LAYER_NORM = Exercise(
     id="layer_norm",
-    hint="like batch norm, but mean and variance over axis 1 (each example's own features).",
+    hint="Batch normalisation over the other axis: each example normalised by its own features.",
     public_cases=(
         Case(
             "one row, literal",
@@ -182,9 +182,8 @@ def _same_as_keras_layer_norm(result, args) -> str | None:
 
 LAYER_NORM_LAYER = Exercise(
     id="LayerNorm",
-    hint="create gamma and beta in `build` with `self.add_weight`, one per feature of the last "
-    "axis; in `call` use keras.ops (mean, var or square, sqrt or rsqrt) over axis=-1 with "
-    "keepdims=True; return the epsilon from get_config along with the base class's config.",
+    hint="One gamma and one beta per feature of the last axis, created in build; call "
+    "normalises over the last axis with keras.ops; get_config must return epsilon too.",
     public_cases=(
         Case(
             "epsilon 1e-3, trained in a small model, same as keras.layers.LayerNormalization",

@@ -24,7 +24,7 @@ def _verify_penalty(result, args) -> str | None:
 
 L1_L2_PENALTY = Exercise(
     id="l1_l2_penalty",
-    hint="sum over every weight of the array, whatever its shape.",
+    hint="Both penalties add up over every weight of the array, whatever its shape.",
     public_cases=(
         Case(
             "literal",
@@ -58,7 +58,8 @@ def _verify_dropout(result, args) -> str | None:
 
 INVERTED_DROPOUT = Exercise(
     id="inverted_dropout",
-    hint="drop where uniform < rate; scale the kept values by 1 / (1 - rate).",
+    hint="Drop each value with probability rate, and scale what is kept so that each unit's "
+    "expected value stays what it was.",
     public_cases=(
         Case(
             "literal",
@@ -113,9 +114,8 @@ def _verify_early_stopping(result, args) -> str | None:
 
 EARLY_STOPPING_EPOCHS = Exercise(
     id="early_stopping_epochs",
-    hint="track the best loss so far and the epochs since it improved; stop at the first "
-    "epoch where that count reaches `patience` (or after the last epoch). Epochs are "
-    "1-based.",
+    hint="Keep the best loss so far and the number of epochs since it improved; when does that"
+    " count reach patience? Epochs are numbered from 1.",
     public_cases=(
         Case(
             "literal: improves, then 2 bad epochs",
@@ -139,7 +139,7 @@ def _verify_mixup(result, args) -> str | None:
 
 MIXUP = Exercise(
     id="mixup",
-    hint="the same convex combination lam * a + (1 - lam) * b for inputs and labels.",
+    hint="One mixing weight for the pair, applied in the same way to the inputs and to the labels.",
     public_cases=(
         Case(
             "literal",
@@ -181,10 +181,9 @@ def _same_as_keras_early_stopping(result, args) -> str | None:
 
 BEST_WEIGHTS_EARLY_STOPPING = Exercise(
     id="BestWeightsEarlyStopping",
-    hint="in on_epoch_end read logs['val_loss']; keep the best value, a copy of "
-    "self.model.get_weights() taken then, and a count of epochs without improvement; set "
-    "self.model.stop_training = True when the count reaches patience; in on_train_end put "
-    "the kept weights back.",
+    hint="Watch val_loss at the end of every epoch; keep the best value, a copy of the weights"
+    " at that moment and a count of epochs without improvement; stop through the model, "
+    "and put the best weights back when training ends.",
     public_cases=(
         Case(
             "patience 2, same as keras EarlyStopping(restore_best_weights=True)",
