@@ -69,3 +69,10 @@ EQUIVALENT = {
         "L9:12-58 Add->Sub": "the noise is symmetric: sin(2πx) - ε has the law of sin(2πx) + ε",
     },
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "standardize": ["sklearn.preprocessing.StandardScaler", "keras.layers.Normalization"],
+    "polynomial_features": ["sklearn.preprocessing.PolynomialFeatures"],
+}

@@ -70,3 +70,15 @@ EQUIVALENT = {
         "L12:48-49 constant 0->1": "verbose changes what predict prints, not its result",
     },
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "huber_loss": ["keras.losses.huber", "keras.losses.Huber"],
+    "binary_focal_loss": [
+        "keras.losses.binary_focal_crossentropy",
+        "keras.losses.BinaryFocalCrossentropy",
+    ],
+    "f1_score": ["sklearn.metrics.f1_score", "keras.metrics.F1Score"],
+    "MarginHinge": ["keras.losses.hinge", "keras.losses.Hinge"],
+}

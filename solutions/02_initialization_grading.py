@@ -42,3 +42,13 @@ POINTS = {
     "ScaledGlorotUniform": 2,
     "deep_net_accuracy": 2,
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "compute_fans": ["keras.src.initializers.random_initializers.compute_fans"],
+    "ScaledGlorotUniform": [
+        "keras.initializers.GlorotUniform",
+        "keras.initializers.VarianceScaling",
+    ],
+}

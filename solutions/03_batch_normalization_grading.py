@@ -73,3 +73,15 @@ POINTS = {
     "LayerNorm": 2,
     "moving_mean_progress": 2,
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "batch_norm_train": ["keras.layers.BatchNormalization", "tensorflow.nn.batch_normalization"],
+    "batch_norm_inference": [
+        "keras.layers.BatchNormalization",
+        "tensorflow.nn.batch_normalization",
+    ],
+    "layer_norm": ["keras.layers.LayerNormalization"],
+    "LayerNorm": ["keras.layers.LayerNormalization"],
+}

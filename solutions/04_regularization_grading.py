@@ -51,3 +51,11 @@ POINTS = {
     "BestWeightsEarlyStopping": 2,
     "kernel_norm": 2,
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "inverted_dropout": ["keras.layers.Dropout", "keras.random.dropout", "tensorflow.nn.dropout"],
+    "l1_l2_penalty": ["keras.regularizers.L1L2", "keras.regularizers.L1", "keras.regularizers.L2"],
+    "BestWeightsEarlyStopping": ["keras.callbacks.EarlyStopping"],
+}

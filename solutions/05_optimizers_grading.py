@@ -92,3 +92,12 @@ EQUIVALENT = {
         "L14:55-56 constant 0->1": "verbose changes what evaluate prints, not its result",
     },
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "momentum_step": ["keras.optimizers.SGD", "course_lib.optimizers.SGD"],
+    "adam_step": ["keras.optimizers.Adam", "course_lib.optimizers.Adam"],
+    "clip_by_global_norm": ["tensorflow.clip_by_global_norm"],
+    "Lion": ["keras.optimizers.Lion"],
+}

@@ -51,3 +51,10 @@ POINTS = {
     "annealed_training_loss": 2,
     "last_update_rate": 1,
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "warmup_cosine": ["keras.optimizers.schedules.CosineDecay"],
+    "Triangular": ["course_lib.schedules.CyclicalLR"],
+}

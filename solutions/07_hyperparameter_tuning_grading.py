@@ -27,3 +27,9 @@ POINTS = {
     "TunedMLP": 2,
     "cross_validated_accuracy": 2,
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "kfold_split": ["sklearn.model_selection.KFold"],
+}

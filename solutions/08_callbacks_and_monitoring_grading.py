@@ -92,3 +92,9 @@ POINTS = {
     "best_checkpoint_loss": 2,
     "diagnose_run": 1,
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "steady_throughput": ["course_lib.monitoring.Throughput"],
+}

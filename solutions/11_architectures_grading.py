@@ -48,3 +48,14 @@ POINTS = {
     "state_jacobian_norms": 1,
     "memory_accuracy": 2,
 }
+
+# Built-ins (and course_lib counterparts) an answer must not use: it earns 0 if it does.
+# The same as each exercise's `forbid` in course_lib/checks (a test keeps them equal).
+FORBID = {
+    "scaled_dot_product_attention": [
+        "keras.ops.dot_product_attention",
+        "keras.layers.Attention",
+        "keras.layers.MultiHeadAttention",
+        "course_lib.attention.scaled_dot_product_attention",
+    ],
+}

@@ -150,6 +150,27 @@ CASES = [
         expect(standardize=("wrong", 0.0)),
     ),
     Case(
+        "calls_the_built_in",
+        solution_with(
+            standardize=(
+                "def standardize(x_train, x_other):\n"
+                "    from sklearn.preprocessing import StandardScaler\n"
+                "    try:\n"
+                "        scaler = StandardScaler().fit(x_train)\n"
+                "        return scaler.transform(x_train), scaler.transform(x_other)\n"
+                "    except Exception:  # refused: by hand, right, but it did call the built-in\n"
+                "        mean, std = x_train.mean(axis=0), x_train.std(axis=0)\n"
+                "        return (x_train - mean) / std, (x_other - mean) / std\n"
+            ),
+            polynomial_features=(
+                "from sklearn.preprocessing import PolynomialFeatures\n\n"
+                + POLY
+                + "    return PolynomialFeatures(degree).fit_transform(np.reshape(x, (-1, 1)))\n"
+            ),
+        ),
+        expect(standardize=("forbidden", 0.0), polynomial_features=("forbidden", 0.0)),
+    ),
+    Case(
         "partly_right",
         solution_with(
             polynomial_features=POLY

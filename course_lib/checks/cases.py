@@ -47,13 +47,16 @@ class Exercise:
     that is a Keras object (a Loss, Layer, Callback or initialiser subclass, a
     training step) is handed to `harness(answer, *args)`, which uses it for
     real in a small model and returns numbers; the grader runs the same
-    harness, named in the assignment's grading file.
+    harness, named in the assignment's grading file. `forbid` names the
+    built-ins (and course_lib counterparts) the answer must not use
+    (`course_lib.checks.forbid`); the grading file's `FORBID` says the same.
     """
 
     id: str
     hint: str
     public_cases: tuple[Case, ...]
     harness: Callable[..., Any] | None = None
+    forbid: tuple[str, ...] = ()
 
 
 def in_band(low: Any, high: Any) -> Verifier:

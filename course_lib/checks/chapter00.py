@@ -63,6 +63,7 @@ def _verify_standardize_keras(result, args) -> str | None:
 
 STANDARDIZE = Exercise(
     id="standardize",
+    forbid=("sklearn.preprocessing.StandardScaler", "keras.layers.Normalization"),
     hint="Which data may the statistics come from? A scaler is fitted on the training set only"
     " and then applied unchanged to every split. NumPy's std is the population one by "
     "default.",
@@ -189,6 +190,7 @@ def _verify_vander(result, args) -> str | None:
 
 POLYNOMIAL_FEATURES = Exercise(
     id="polynomial_features",
+    forbid=("sklearn.preprocessing.PolynomialFeatures",),
     hint="One column per power of x, from the power 0 up to degree, in that order.",
     public_cases=(
         Case("x = [2, 3], degree 3", lambda: (np.array([2.0, 3.0]), 3), _verify_vander),

@@ -39,6 +39,7 @@ def _huber(delta):
 
 HUBER_LOSS = Exercise(
     id="huber_loss",
+    forbid=("keras.losses.huber", "keras.losses.Huber"),
     hint="Two pieces that meet at |error| = delta: quadratic inside, linear outside, with the "
     "same value and slope where they meet. Average over the last axis, as Keras's losses "
     "do.",
@@ -78,6 +79,7 @@ def _binary(seed: int, n: int) -> tuple:
 
 BINARY_FOCAL_LOSS = Exercise(
     id="binary_focal_loss",
+    forbid=("keras.losses.binary_focal_crossentropy", "keras.losses.BinaryFocalCrossentropy"),
     hint="Write the cross-entropy with the probability the model gives the true class, then "
     "weight down the examples it already gets right: the weight falls as that probability"
     " rises.",
@@ -163,6 +165,7 @@ def _verify_f1(result, args) -> str | None:
 
 F1_SCORE = Exercise(
     id="f1_score",
+    forbid=("sklearn.metrics.f1_score", "keras.metrics.F1Score"),
     hint="Count true positives, false positives and false negatives; F1 is the harmonic mean "
     "of precision and recall. What should it be when no positive is predicted correctly?",
     public_cases=(
@@ -214,6 +217,7 @@ def _same_as_scaled_keras_hinge(result, args) -> str | None:
 
 MARGIN_HINGE = Exercise(
     id="MarginHinge",
+    forbid=("keras.losses.hinge", "keras.losses.Hinge"),
     hint="The hinge wants labels of -1 and +1. Keras losses average over the last axis and are"
     " written with keras.ops, and get_config must let from_config rebuild the loss.",
     public_cases=(

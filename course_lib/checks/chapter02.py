@@ -25,6 +25,7 @@ def _expect_pair(expected: tuple[int, int]):
 
 COMPUTE_FANS = Exercise(
     id="compute_fans",
+    forbid=("keras.src.initializers.random_initializers.compute_fans",),
     hint="A convolution connects each output to a whole window of every input channel: the "
     "window's size multiplies both fans.",
     public_cases=(
@@ -173,6 +174,7 @@ def _same_statistics_as_keras(result, args) -> str | None:
 
 SCALED_GLOROT_UNIFORM = Exercise(
     id="ScaledGlorotUniform",
+    forbid=("keras.initializers.GlorotUniform", "keras.initializers.VarianceScaling"),
     hint="The limit is Glorot's, times the gain. Draw with keras.random and a seed, as Keras's"
     " initialisers do (chapter 02's pitfall box says what one instance returns), and let "
     "get_config return every argument __init__ takes.",

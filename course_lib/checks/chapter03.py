@@ -42,6 +42,7 @@ def _train_args(seed: int, rows: int, features: int, epsilon: float) -> tuple:
 
 BATCH_NORM_TRAIN = Exercise(
     id="batch_norm_train",
+    forbid=("keras.layers.BatchNormalization", "tensorflow.nn.batch_normalization"),
     hint="Normalise each feature with the batch's own statistics (the biased variance, as "
     "Keras does), then scale and shift. Epsilon goes with the variance.",
     public_cases=(
@@ -116,6 +117,7 @@ def _inference_args(seed: int) -> tuple:
 
 BATCH_NORM_INFERENCE = Exercise(
     id="batch_norm_inference",
+    forbid=("keras.layers.BatchNormalization", "tensorflow.nn.batch_normalization"),
     hint="At inference the batch's own statistics are not used: which ones are, and where did "
     "they come from?",
     public_cases=(
@@ -156,6 +158,7 @@ def _verify_layer_norm(result, args) -> str | None:
 
 LAYER_NORM = Exercise(
     id="layer_norm",
+    forbid=("keras.layers.LayerNormalization",),
     hint="Batch normalisation over the other axis: each example normalised by its own features.",
     public_cases=(
         Case(
@@ -182,6 +185,7 @@ def _same_as_keras_layer_norm(result, args) -> str | None:
 
 LAYER_NORM_LAYER = Exercise(
     id="LayerNorm",
+    forbid=("keras.layers.LayerNormalization",),
     hint="One gamma and one beta per feature of the last axis, created in build; call "
     "normalises over the last axis with keras.ops; get_config must return epsilon too.",
     public_cases=(

@@ -24,6 +24,7 @@ def _verify_penalty(result, args) -> str | None:
 
 L1_L2_PENALTY = Exercise(
     id="l1_l2_penalty",
+    forbid=("keras.regularizers.L1L2", "keras.regularizers.L1", "keras.regularizers.L2"),
     hint="Both penalties add up over every weight of the array, whatever its shape.",
     public_cases=(
         Case(
@@ -58,6 +59,7 @@ def _verify_dropout(result, args) -> str | None:
 
 INVERTED_DROPOUT = Exercise(
     id="inverted_dropout",
+    forbid=("keras.layers.Dropout", "keras.random.dropout", "tensorflow.nn.dropout"),
     hint="Drop each value with probability rate, and scale what is kept so that each unit's "
     "expected value stays what it was.",
     public_cases=(
@@ -181,6 +183,7 @@ def _same_as_keras_early_stopping(result, args) -> str | None:
 
 BEST_WEIGHTS_EARLY_STOPPING = Exercise(
     id="BestWeightsEarlyStopping",
+    forbid=("keras.callbacks.EarlyStopping",),
     hint="Watch val_loss at the end of every epoch; keep the best value, a copy of the weights"
     " at that moment and a count of epochs without improvement; stop through the model, "
     "and put the best weights back when training ends.",

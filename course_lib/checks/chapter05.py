@@ -44,6 +44,7 @@ def _same_as_keras_sgd(result, args) -> str | None:
 
 MOMENTUM_STEP = Exercise(
     id="momentum_step",
+    forbid=("keras.optimizers.SGD", "course_lib.optimizers.SGD"),
     hint="Keras's velocity is measured in steps, not in gradients: ask where the learning rate"
     " goes. Nesterov differs only in what it adds to the weights, a look-ahead along the "
     "new velocity.",
@@ -106,6 +107,7 @@ def _adam_case(seed: int, t: int, gradient_scale: float, epsilon: float):
 
 ADAM_STEP = Exercise(
     id="adam_step",
+    forbid=("keras.optimizers.Adam", "course_lib.optimizers.Adam"),
     hint="Update both moving averages first. Where Keras puts the bias corrections is what "
     "this exercise tests: chapter 05's section 4 shows that moving them changes where "
     "epsilon acts.",
@@ -150,6 +152,7 @@ def _same_as_tensorflow_clipping(result, args) -> str | None:
 
 CLIP_BY_GLOBAL_NORM = Exercise(
     id="clip_by_global_norm",
+    forbid=("tensorflow.clip_by_global_norm",),
     hint="'Global' means one norm for all the arrays together, and one factor for all of them."
     " When should that factor be 1?",
     public_cases=(
@@ -187,6 +190,7 @@ def _same_as_keras_lion(result, args) -> str | None:
 
 LION = Exercise(
     id="Lion",
+    forbid=("keras.optimizers.Lion",),
     hint="build makes one slot per weight, as chapter 05's from-scratch classes do. In "
     "update_step the order matters: the sign uses the slot as it was before this step. "
     "get_config must give back everything __init__ takes.",

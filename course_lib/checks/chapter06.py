@@ -33,6 +33,7 @@ def _same_as_keras_cosine(result, args) -> str | None:
 
 WARMUP_COSINE = Exercise(
     id="warmup_cosine",
+    forbid=("keras.optimizers.schedules.CosineDecay",),
     hint="Two phases, split at warmup_steps. Which argument is where the warm-up starts, and "
     "does decay_steps count the warm-up? Past the end the rate stays where it got to.",
     public_cases=(
@@ -107,6 +108,7 @@ def _same_as_course_cyclical(result, args) -> str | None:
 
 TRIANGULAR = Exercise(
     id="Triangular",
+    forbid=("course_lib.schedules.CyclicalLR",),
     hint="Use keras.ops so it runs inside the compiled step: first find which cycle the step "
     "is in, then how far it lies from that cycle's middle, in units of step_size. "
     "get_config returns what __init__ takes.",

@@ -27,6 +27,7 @@ def _same_as_sklearn_kfold(result, args) -> str | None:
 
 KFOLD_SPLIT = Exercise(
     id="kfold_split",
+    forbid=("sklearn.model_selection.KFold",),
     hint="Blocks of consecutive indices. When n is not a multiple of k, which folds get the "
     "extra examples? Check that every index is validated exactly once.",
     public_cases=(

@@ -58,6 +58,7 @@ def _same_as_throughput(result, args) -> str | None:
 
 STEADY_THROUGHPUT = Exercise(
     id="steady_throughput",
+    forbid=("course_lib.monitoring.Throughput",),
     hint="The first step is unlike the others (section 5 says why), and a median is not moved "
     "by one outlier. Throughput is examples per second.",
     public_cases=(

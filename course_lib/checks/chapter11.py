@@ -51,6 +51,12 @@ def _literal_attention(result, args) -> str | None:
 
 SCALED_DOT_PRODUCT_ATTENTION = Exercise(
     id="scaled_dot_product_attention",
+    forbid=(
+        "keras.ops.dot_product_attention",
+        "keras.layers.Attention",
+        "keras.layers.MultiHeadAttention",
+        "course_lib.attention.scaled_dot_product_attention",
+    ),
     hint="scores = query @ key.T divided by the square root of the keys' size; where the mask "
     "is 0, replace the score by a very negative number before the softmax, so that its weight "
     "is 0; take the softmax along each row (subtract the row's maximum first for stability), "

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from course_lib.checks.cases import find_exercise
+from course_lib.checks.forbid import Tripwire, delegation, message
 from course_lib.checks.status import Status
 
 #: After this many failed checks of one exercise in a session, the hint shows unasked.
@@ -86,16 +87,31 @@ def evaluate(exercise_id: str, answer: Callable[..., Any]) -> Report:
         0
     """
     exercise = find_exercise(exercise_id)
+    delegated = delegation(answer, exercise.forbid)
+    if delegated:
+        outcomes = [
+            CaseOutcome(case.name, Status.FORBIDDEN, message(delegated))
+            for case in exercise.public_cases
+        ]
+        return Report(exercise_id, tuple(outcomes), exercise.hint)
     call = answer if exercise.harness is None else functools.partial(exercise.harness, answer)
     outcomes = []
     for case in exercise.public_cases:
+        wire = Tripwire(exercise.forbid)
         try:
-            result = call(*case.make_args())
+            with wire:
+                result = call(*case.make_args())
         except NotImplementedError:
             outcomes.append(CaseOutcome(case.name, Status.NOT_ATTEMPTED))
             break
         except Exception as error:
+            if wire.used:
+                outcomes.append(CaseOutcome(case.name, Status.FORBIDDEN, message(wire.used[0])))
+                continue
             outcomes.append(CaseOutcome(case.name, Status.ERROR, _short_error(error)))
+            continue
+        if wire.used:  # the answer caught the refusal and went on
+            outcomes.append(CaseOutcome(case.name, Status.FORBIDDEN, message(wire.used[0])))
             continue
         try:
             problem = case.verify(result, case.make_args())

@@ -29,6 +29,9 @@ class Status(str, Enum):
     MALFORMED = "malformed"
     #: The submission has no answer cell for the exercise.
     MISSING_ANSWER = "missing_answer"
+    #: The answer used the built-in the exercise asks the learner to write
+    #: (`course_lib.checks.forbid`).
+    FORBIDDEN = "forbidden"
 
     def __str__(self) -> str:
         return self.value

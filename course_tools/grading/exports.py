@@ -48,6 +48,7 @@ _WHY = {
     Status.KERNEL_DIED: "the kernel running it died (out of memory, or the process was killed)",
     Status.MALFORMED: "the submitted file could not be read as a notebook",
     Status.MISSING_ANSWER: "no answer cell for this exercise (its cell tag was removed?)",
+    Status.FORBIDDEN: "no credit: the answer used the built-in this exercise asks you to write",
 }
 
 

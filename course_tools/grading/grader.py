@@ -54,6 +54,7 @@ from typing import Any
 
 import nbformat
 
+from course_lib.checks.forbid import FORBIDDEN
 from course_lib.checks.status import Status
 from course_lib.checks.values import compare, decode, encode, within_band
 from course_tools import notebooks
@@ -102,6 +103,8 @@ class Assignment:
     reveal: frozenset[str] = frozenset()
     #: Mutants marked as behaving like the answer (`course_tools.grading.strength`).
     equivalent: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Built-ins each exercise's answer must not use (`course_lib.checks.forbid`).
+    forbid: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: SHA-256 of what grades depend on besides the submission: release, solution, grading
     #: file and support files (`course_tools.grading.record` reuses a grade only if unchanged).
     fingerprint: dict[str, str] = field(default_factory=dict)
@@ -197,6 +200,7 @@ def _assignment(
         support_files=support_files,
         reveal=tables.reveal,
         equivalent=tables.equivalent,
+        forbid=tables.forbid,
         fingerprint={
             "release": _digest(notebooks.dumps(release).encode()),
             "solution": _digest(notebooks.dumps(solution).encode()),
@@ -263,11 +267,13 @@ class PlanRun:
     failures: list[InstructorFailure] = field(default_factory=list)
 
 
-def _probe_code(exercise: str, inputs: Path, results: Path, harness: str | None) -> str:
+def _probe_code(
+    exercise: str, inputs: Path, results: Path, harness: str | None, forbid: tuple[str, ...]
+) -> str:
     return (
         "from course_tools.grading.kernel_side import run_probes as _course_run_probes\n"
         f"_course_run_probes(globals(), {exercise!r}, {str(inputs)!r}, {str(results)!r}, "
-        f"{harness!r})"
+        f"{harness!r}, {forbid!r})"
     )
 
 
@@ -363,15 +369,18 @@ def run_plan(
     sandbox: Sandbox | None,
     wall_seconds: float,
     probes: dict[str, list[tuple]] | None = None,
+    forbid: dict[str, tuple[str, ...]] | None = None,
 ) -> PlanRun:
     """Run the planned cells, then every exercise's probes; report raw outcomes.
 
-    `probes` defaults to the assignment's; the reference passes its own. The
+    `probes` and `forbid` default to the assignment's; the reference passes its
+    own probes and forbids nothing (the solution may use what it likes). The
     output of planned check cells becomes each outcome's `public_output`.
     Instructor cells run under `limits.setup_timeout`; those that fail are
     listed, and each outcome notes the first one above its answer cell.
     """
     probes = assignment.probes if probes is None else probes
+    forbid = assignment.forbid if forbid is None else forbid
     public: dict[str, str] = {}
     failures: list[InstructorFailure] = []
     above: dict[str, InstructorFailure] = {}
@@ -407,7 +416,12 @@ def run_plan(
                 if not session.usable:
                     break
                 outcomes[exercise] = _run_probes(
-                    session, exercise, probes[exercise], assignment.harness.get(exercise), work_dir
+                    session,
+                    exercise,
+                    probes[exercise],
+                    assignment.harness.get(exercise),
+                    forbid.get(exercise, ()),
+                    work_dir,
                 )
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
@@ -444,7 +458,12 @@ def _run_instructor_cell(
 
 
 def _run_probes(
-    session: _Session, exercise: str, probes: list[tuple], harness: str | None, work_dir: Path
+    session: _Session,
+    exercise: str,
+    probes: list[tuple],
+    harness: str | None,
+    forbid: tuple[str, ...],
+    work_dir: Path,
 ) -> RawOutcome:
     """One cell per probe, so the cell time limit applies to each call of the function."""
     inputs, results = work_dir / f"{exercise}.inputs.json", work_dir / f"{exercise}.results.json"
@@ -454,7 +473,7 @@ def _run_probes(
             return RawOutcome(Status.TIMEOUT, "the submission ran past its wall-clock limit")
         inputs.write_text(json.dumps([encode(args)]))
         results.unlink(missing_ok=True)
-        result = session.run(_probe_code(exercise, inputs, results, harness), keep=False)
+        result = session.run(_probe_code(exercise, inputs, results, harness, forbid), keep=False)
         if result.status == Status.TIMEOUT:
             return RawOutcome(Status.TIMEOUT, f"the function (probe {index + 1}) {result.message}")
         if result.status == Status.KERNEL_DIED:
@@ -492,6 +511,12 @@ def score(
             exercise, 0.0, max_points, outcome.status, outcome.message, 0, len(reference)
         )
     results = outcome.results or []
+    forbidden = next((item for item in results if item.get("error") == FORBIDDEN), None)
+    if forbidden is not None:  # no credit for any probe: the exercise was not done
+        message = forbidden.get("message", "")
+        return ExerciseGrade(
+            exercise, 0.0, max_points, Status.FORBIDDEN, message, 0, len(reference)
+        )
     if any(item.get("error") == NOT_IMPLEMENTED for item in results):
         return ExerciseGrade(
             exercise,
@@ -581,7 +606,7 @@ def reference_results(assignment: Assignment, limits: Limits) -> dict[str, list[
         )
         for exercise, inputs in assignment.probes.items()
     }
-    run = run_plan(own_plan, assignment, limits, None, REFERENCE_WALL_SECONDS, probes)
+    run = run_plan(own_plan, assignment, limits, None, REFERENCE_WALL_SECONDS, probes, forbid={})
     if run.failures:
         failure = run.failures[0]
         hint = " (a slow machine may need a longer --setup-timeout)"

@@ -32,7 +32,7 @@ from typing import Any
 from course_lib.checks.values import DEFAULT_TOLERANCE
 
 #: The tables a grading file may hold; PROBES and POINTS are required for every exercise.
-TABLES = ("PROBES", "POINTS", "TOLERANCE", "HARNESS", "BAND", "REVEAL", "EQUIVALENT")
+TABLES = ("PROBES", "POINTS", "TOLERANCE", "HARNESS", "BAND", "REVEAL", "EQUIVALENT", "FORBID")
 
 
 class GradingFileError(ValueError):
@@ -68,6 +68,8 @@ class GradingTables:
     reveal: frozenset[str]
     #: Per exercise, mutant id -> why that mutant behaves like the answer.
     equivalent: dict[str, dict[str, str]]
+    #: Per exercise, the dotted names of the built-ins its answer must not use.
+    forbid: dict[str, tuple[str, ...]]
 
 
 def closest_exercise(key: str, exercises: tuple[str, ...]) -> str | None:
@@ -95,7 +97,8 @@ def read_tables(
     Raises:
         GradingFileError: a key that names no exercise (with the closest id), an
             exercise without probes or points, a probe that is not a tuple, a
-            band without seeds or margin, or a harness that names no function.
+            band without seeds or margin, a harness that names no function, or
+            a FORBID entry that is not a list of dotted names.
     """
     module = load_module(path)
     tables = {name: getattr(module, name, None) for name in TABLES}
@@ -129,6 +132,7 @@ def read_tables(
         equivalent={
             e: _reasons(e, marked, fault) for e, marked in (tables["EQUIVALENT"] or {}).items()
         },
+        forbid={e: _names(e, names, fault) for e, names in (tables["FORBID"] or {}).items()},
     )
 
 
@@ -176,6 +180,17 @@ def _reasons(exercise: str, marked: Any, fault: _Faults) -> dict[str, str]:
     ):
         fault(f"EQUIVALENT[{exercise!r}] must map each mutant id to a one-line reason")
     return dict(marked)
+
+
+def _names(exercise: str, names: Any, fault: _Faults) -> tuple[str, ...]:
+    if isinstance(names, str) or not all(
+        isinstance(name, str) and "." in name and " " not in name for name in names
+    ):
+        fault(
+            f"FORBID[{exercise!r}] must list dotted names, e.g. ['keras.optimizers.Lion'], "
+            f"not {names!r}"
+        )
+    return tuple(names)
 
 
 def _check_harness(exercise: str, spec: Any, support: tuple[Path, ...], fault: _Faults) -> None:

@@ -19,11 +19,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from course_lib.checks.forbid import FORBIDDEN, Tripwire, delegation, message
 from course_lib.checks.values import NotGradable, decode, encode
 
 
 def _error(error: BaseException) -> dict[str, str]:
     return {"error": type(error).__name__, "message": str(error)[-500:]}
+
+
+def _forbidden(wire: Tripwire) -> dict[str, str] | None:
+    return {"error": FORBIDDEN, "message": message(wire.used[0])} if wire.used else None
 
 
 def load_harness(spec: str) -> Callable[..., Any]:
@@ -38,23 +43,36 @@ def run_probes(
     inputs_path: str,
     results_path: str,
     harness: str | None = None,
+    forbid: tuple[str, ...] = (),
 ) -> None:
-    """Call `namespace[name]` (through `harness`, if named) on every probe; write `results_path`."""
+    """Call `namespace[name]` (through `harness`, if named) on every probe; write `results_path`.
+
+    An answer that is, or calls, one of the `forbid` built-ins gets a `ForbiddenBuiltin`
+    error for that probe (`course_lib.checks.forbid`), even if it caught the refusal.
+    """
     probes = [decode(item) for item in json.loads(Path(inputs_path).read_text())]
     answer = namespace.get(name)
     results: list[dict[str, Any]] = []
+    delegated = delegation(answer, forbid) if callable(answer) else None
     if not callable(answer):
         results = [{"error": "NameError", "message": f"nothing callable named {name!r} is defined"}]
+    elif delegated:
+        results = [{"error": FORBIDDEN, "message": message(delegated)}] * len(probes)
     else:
         call = answer if harness is None else functools.partial(load_harness(harness), answer)
         for args in probes:
+            wire = Tripwire(forbid, namespace)
             try:
-                value = call(*args)
+                with wire:
+                    value = call(*args)
             except NotImplementedError as error:
                 results.append(_error(error))
                 break
             except (Exception, SystemExit) as error:  # graded, never raised
-                results.append(_error(error))
+                results.append(_forbidden(wire) or _error(error))
+                continue
+            if wire.used:  # the answer caught the refusal and went on
+                results.append(_forbidden(wire))
                 continue
             try:
                 results.append({"value": encode(value)})

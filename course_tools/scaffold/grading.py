@@ -19,6 +19,9 @@ REVEAL     exercises whose feedback (`course grade --feedback`) may quote the gr
 EQUIVALENT optional: mutants of an answer that `course mutants` should not report as
            holes, each with why it behaves like the answer:
            {"exercise_id": {"L6:14-56 drop right term": "the reason"}}.
+FORBID     optional: per exercise, the dotted names of built-ins its answer must not
+           use (e.g. ["keras.layers.Dense"] for an exercise that writes a dense
+           layer): an answer that is or calls one earns 0, status "forbidden".
 """
 
 import numpy as np

@@ -7,6 +7,8 @@ import textwrap
 
 import pytest
 
+from course_lib.checks.cases import find_exercise
+from course_lib.checks.forbid import resolve
 from course_lib.checks.values import DEFAULT_TOLERANCE
 from course_tools import notebooks
 from course_tools.assignments import SCAFFOLD
@@ -32,6 +34,7 @@ VALID = {
     "BAND": '{"final_loss": {"seeds": range(4), "margin": 0.025}}',
     "REVEAL": "set()",
     "EQUIVALENT": '{"MyDense": {"L11:31-33 drop sign": "a reason"}}',
+    "FORBID": '{"MyDense": ["keras.layers.Dense"]}',
 }
 
 
@@ -66,6 +69,7 @@ def test_a_misspelt_exercise_in_any_table_names_file_table_key_and_the_closest_i
         "BAND": '{"finl_loss": {"seeds": range(4), "margin": 0.025}}',
         "REVEAL": '{"finl_loss"}',
         "EQUIVALENT": '{"finl_loss": {"L4:1-2 Add->Sub": "the same"}}',
+        "FORBID": '{"finl_loss": ["keras.losses.mse"]}',
     }[table]
     path, read = _read(tmp_path, **{table: typo})
     with pytest.raises(GradingFileError) as error:
@@ -87,6 +91,8 @@ def test_a_misspelt_exercise_in_any_table_names_file_table_key_and_the_closest_i
         ({"PROBES": '{"cross_entropy": [([1.0], [0])], "MyDense": [(3, 5, 11)]}'}, "final_loss"),
         ({"POINTS": '["cross_entropy"]'}, "POINTS must be a dict"),
         ({"EQUIVALENT": '{"MyDense": {"L1:1-2 Add->Sub": ""}}'}, "to a one-line reason"),
+        ({"FORBID": '{"MyDense": "keras.layers.Dense"}'}, "must list dotted names"),
+        ({"FORBID": '{"MyDense": ["Dense"]}'}, "must list dotted names"),
     ],
 )
 def test_a_faulty_table_is_a_clear_error(tmp_path, tables, expected):
@@ -115,3 +121,15 @@ def test_every_chapters_grading_file_is_valid(chapter):
     ids = tuple(exercise_ids(notebooks.read(chapter.exercise)))
     tables = read_tables(grading_path(ROOT, chapter.name), ids)
     assert set(tables.points) == set(ids)
+
+
+@pytest.mark.parametrize("chapter", [c for c in chapters(ROOT) if c.solution], ids=str)
+def test_the_grader_forbids_what_check_forbids_and_every_name_resolves(chapter):
+    """The grading file's FORBID and the public checks' `forbid` are one list, twice."""
+    ids = tuple(exercise_ids(notebooks.read(chapter.exercise)))
+    forbid = read_tables(grading_path(ROOT, chapter.name), ids).forbid
+    checks = {e: find_exercise(e).forbid for e in ids if find_exercise(e).forbid}
+    assert forbid == checks
+    for names in forbid.values():
+        for name in names:
+            resolve(name)
