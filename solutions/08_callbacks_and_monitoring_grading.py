@@ -70,6 +70,16 @@ PROBES = {
         (_decay(2.0, 0.3, 10, 0.01), [1.2 * v for v in _decay(2.0, 0.3, 10, 0.01)]),
         # Keep training: a slow, long decline at a large scale.
         (_decay(90.0, 30.0, 20, 0.005), _decay(95.0, 33.0, 20, 0.005)),
+        # Keep training: training falls smoothly; validation jumps once but ends at its lowest.
+        (
+            _decay(1.5, 0.2, 12, 0.01),
+            [
+                v * (1.6 if epoch == 5 else 1.0)
+                for epoch, v in enumerate(_decay(1.6, 0.25, 12, 0.01))
+            ],
+        ),
+        # Overfitting: validation ends 50 % above its best, above half where it started.
+        (_decay(1.2, 0.05, 14, 0.01), _u_shape(1.0, 0.6, 0.9, 14, 5, 0.01)),
         # Keep training: a short run, validation close to training.
         (_decay(0.8, 0.1, 6, 0.01), _decay(0.85, 0.12, 6, 0.01)),
     ],

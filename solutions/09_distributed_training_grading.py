@@ -12,6 +12,9 @@ PROBES = {
         (60_000, 128, 3, 100, 256, 0.1, 2.0),  # a base batch other than the replica batch: 14
         (999, 10, 2, 40, 10, 0.01, 1.0),  # exactly 40 updates at 5 replicas, short batches
         (50, 64, 1, 1, 64, 0.1, 0.05),  # one replica's rate is already too high: 0
+        (1257, 16, 6, 400, 16, 0.05, 5.0),  # a second replica halves the updates: 1
+        (10_000, 16, 1, 1, 16, 0.25, 1.0),  # the rate reaches max_rate exactly at 4 (allowed)
+        (100, 10, 1, 1, 10, 0.001, 1.0),  # global batches past the data: only the rate binds, 1000
     ],
     # (step, per_replica_batch, replicas, base_batch, base_rate, warmup_steps)
     "scaled_rate": [
