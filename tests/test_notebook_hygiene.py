@@ -12,8 +12,8 @@ from tests.helpers import CHAPTER_NOTEBOOKS, EXERCISES, ROOT, SOLUTIONS
 RECORDED = CHAPTER_NOTEBOOKS + SOLUTIONS
 CLOCK = re.compile(r"perf_counter|time\.time\(|timeit|monotonic|seconds")
 TENSORFLOW_LOG = re.compile(
-    r"(^[IWEF]\d{4} |^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] |oneDNN|cuda|absl::|"
-    r"cpu_feature_guard|WARNING:tensorflow)",
+    r"(^[IWEF]\d{4} |^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] |oneDNN custom operations|"
+    r"cuda|absl::|cpu_feature_guard|WARNING:tensorflow)",
     re.MULTILINE,
 )
 

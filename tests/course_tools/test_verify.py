@@ -67,7 +67,10 @@ def test_timings_are_neither_compared_nor_required_to_move():
 
 def test_the_setup_report_compares_equal_under_an_offset_and_on_a_gpu():
     recorded = SETUP_LINE + "device: CPU | not Colab | seed 42, deterministic ops\n"
-    moved = SETUP_LINE + "device: GPU x1 | not Colab | seed 42 (offset 3), deterministic ops\n"
+    moved = SETUP_LINE + (
+        "device: GPU x1, TF32 off | not Colab | seed 42 (offset 3), deterministic ops"
+        " | oneDNN on: last digits differ from the recorded outputs\n"
+    )
     assert _compare([("setup()", [], recorded)], [("setup()", [], moved)]).ok
 
 
